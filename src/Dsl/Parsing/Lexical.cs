@@ -1,0 +1,87 @@
+using System.Collections.Generic;
+using System.Linq;
+using EffNetGen.Dsl.Syntax;
+using EffNetGen.Dsl.Text;
+using Sprache;
+
+namespace EffNetGen.Dsl.Parsing;
+
+/// <summary>
+/// Tokens and whitespace of the spec language. Statements are line-based (one table row per
+/// line, like the paper's Table 1), so there are two kinds of gap: <see cref="InlineGap"/> inside a
+/// line and <see cref="AnyGap"/> where line breaks are allowed (between statements, inside braces).
+/// </summary>
+internal static class Lexical
+{
+    private static readonly Parser<string> BlockComment =
+        from open in Parse.String("/*")
+        from body in Parse.AnyChar.Until(Parse.String("*/")).Text()
+        select body;
+
+    internal static readonly Parser<string> LineComment =
+        from open in Parse.String("//")
+        from body in Parse.CharExcept("\r\n").Many().Text()
+        select body;
+
+    internal static readonly Parser<string> NewLine =
+        Parse.String("\r\n").Or(Parse.String("\n")).Or(Parse.String("\r")).Text().Named("end of line");
+
+    private static readonly Parser<string> Blanks = Parse.Chars(" \t\f\v\uFEFF").AtLeastOnce().Text();
+
+    /// <summary>Spaces, tabs and <c>/* */</c> comments: the gap between tokens of one statement.</summary>
+    internal static readonly Parser<IEnumerable<string>> InlineGap = Blanks.Or(BlockComment).Many();
+
+    /// <summary>Any whitespace, line breaks and comments of both kinds.</summary>
+    internal static readonly Parser<IEnumerable<string>> AnyGap = Blanks.Or(BlockComment).Or(LineComment).Or(NewLine).Many();
+
+    private static readonly Parser<char> IdentifierPart = Parse.LetterOrDigit.Or(Parse.Char('_'));
+
+    /// <summary>Letters, digits and underscores, starting with a letter or underscore.</summary>
+    internal static readonly Parser<string> Word =
+        Parse.Identifier(Parse.Letter.Or(Parse.Char('_')), IdentifierPart).Named("identifier");
+
+    /// <summary>A word immediately followed by a non-identifier character.</summary>
+    internal static Parser<string> Keyword(string text) =>
+        (from word in Parse.String(text).Text()
+         from end in IdentifierPart.Not()
+         select word).Named(text);
+
+    private static readonly Parser<string> Digits = Parse.Digit.AtLeastOnce().Text();
+
+    /// <summary>Invariant decimal with optional sign, fraction and exponent: <c>1.2</c>, <c>1e-5</c>, <c>-3</c>.</summary>
+    internal static readonly Parser<string> Number =
+        (from sign in Parse.Char('-').Once().Text().Optional()
+         from whole in Digits
+         from fraction in Parse.Char('.').Then(_ => Digits).Select(d => "." + d).Optional()
+         from exponent in (from e in Parse.Chars("eE")
+                           from s in Parse.Chars("+-").Once().Text().Optional()
+                           from d in Digits
+                           select "e" + s.GetOrElse("") + d).Optional()
+         from end in IdentifierPart.Not()
+         select sign.GetOrElse("") + whole + fraction.GetOrElse("") + exponent.GetOrElse("")).Named("number");
+
+    /// <summary>Runs <paramref name="parser"/> and records the source span of what it consumed.</summary>
+    internal static Parser<(T Value, SourceSpan Span)> Located<T>(this Parser<T> parser) =>
+        parser.Span().Select(s => (s.Value, ToSpan(s)));
+
+    internal static Parser<Identifier> AsIdentifier(this Parser<string> parser) =>
+        parser.Located().Select(t => new Identifier(t.Value, t.Span));
+
+    /// <summary>A token followed by inline whitespace.</summary>
+    internal static Parser<T> Inline<T>(this Parser<T> parser) =>
+        from value in parser
+        from gap in InlineGap
+        select value;
+
+    /// <summary>A token followed by any whitespace, line breaks included.</summary>
+    internal static Parser<T> Spaced<T>(this Parser<T> parser) =>
+        from value in parser
+        from gap in AnyGap
+        select value;
+
+    private static SourceSpan ToSpan<T>(ITextSpan<T> span) =>
+        new(span.Start.Pos, span.Length, span.Start.Line, span.Start.Column, span.End.Line, span.End.Column);
+
+    internal static EquatableArray<T> ToEquatable<T>(this IEnumerable<T> items)
+        where T : System.IEquatable<T> => items.ToEquatableArray();
+}

@@ -1,0 +1,120 @@
+using System.Linq;
+using EffNetGen.Dsl.Syntax;
+using EffNetGen.Dsl.Text;
+using Sprache;
+using static EffNetGen.Dsl.Parsing.Lexical;
+
+namespace EffNetGen.Dsl.Parsing;
+
+/// <summary>
+/// The Sprache grammar. The whole language in one place:
+/// <code>
+/// file      := gap family+ EOF
+/// family    := 'family' Name '{' (statement lineEnd)* '}'
+/// statement := 'namespace' QualifiedName
+///            | ('scaling' | 'norm' | 'classifier' | 'regularization') block
+///            | ('stem' | 'stage' | 'head') Type option*
+///            | 'variant' Name block
+/// option    := key number          (compact, no space: k3 s2 e6 c16 r1 se0.25)
+///            | key (number | word) (act silu, alpha 1.2)
+/// block     := '{' (key (number | word | block))* '}'   (line breaks allowed)
+/// </code>
+/// Comments are <c>// to end of line</c> and <c>/* … */</c>.
+/// </summary>
+internal static class SpecGrammar
+{
+    private static readonly Parser<ValueSyntax> NumberValue =
+        Number.Located().Select(t => (ValueSyntax)new NumberSyntax(t.Value, t.Span));
+
+    private static readonly Parser<ValueSyntax> WordValue =
+        Word.Located().Select(t => (ValueSyntax)new WordSyntax(t.Value, t.Span));
+
+    /// <summary><c>k3</c>: a key fused with its number.</summary>
+    private static readonly Parser<OptionSyntax> CompactOption =
+        (from key in Parse.Letter.AtLeastOnce().Text().AsIdentifier()
+         from value in NumberValue
+         select new OptionSyntax(key, value, SourceSpan.Cover(key.Span, value.Span))).Inline();
+
+    /// <summary><c>act silu</c>: a key, a gap, a value, all on one line.</summary>
+    private static readonly Parser<OptionSyntax> InlinePair =
+        from key in Word.AsIdentifier().Inline()
+        from value in NumberValue.Or(WordValue).Inline()
+        select new OptionSyntax(key, value, SourceSpan.Cover(key.Span, value.Span));
+
+    private static readonly Parser<OptionSyntax> InlineOption = CompactOption.Or(InlinePair);
+
+    private static readonly Parser<OptionSyntax> BlockEntry =
+        from key in Word.AsIdentifier().Spaced()
+        from value in NumberValue.Or(WordValue).Or(Parse.Ref(() => Block!)).Spaced()
+        select new OptionSyntax(key, value, SourceSpan.Cover(key.Span, value.Span));
+
+    private static readonly Parser<ValueSyntax> Block =
+        (from body in (from open in Parse.Char('{').Named("'{'").Spaced()
+                       from entries in BlockEntry.XMany()
+                       from close in Parse.Char('}').Named("'}'")
+                       select entries).Located()
+         select (ValueSyntax)new BlockSyntax(body.Value.ToEquatable(), body.Span));
+
+    private static readonly Parser<EquatableArray<OptionSyntax>> BlockOptions =
+        Block.Inline().Select(b => ((BlockSyntax)b).Options);
+
+    private static readonly Parser<string> QualifiedName =
+        from first in Word
+        from rest in Parse.Char('.').Then(_ => Word).Many()
+        select string.Join(".", new[] { first }.Concat(rest));
+
+    private static Parser<Identifier> KeywordToken(string text) => Keyword(text).AsIdentifier().Inline();
+
+    private static readonly Parser<StatementSyntax> NamespaceStatement =
+        from keyword in KeywordToken(Keywords.Namespace)
+        from name in QualifiedName.Named("namespace name").AsIdentifier().Inline()
+        select new StatementSyntax(keyword, name, EquatableArray<OptionSyntax>.Empty, SourceSpan.Cover(keyword.Span, name.Span));
+
+    private static Parser<StatementSyntax> SettingsStatement(string text) =>
+        from keyword in KeywordToken(text)
+        from options in BlockOptions.Located()
+        select new StatementSyntax(keyword, null, options.Value, SourceSpan.Cover(keyword.Span, options.Span));
+
+    private static Parser<StatementSyntax> LayerStatement(string text) =>
+        from keyword in KeywordToken(text)
+        from type in Word.Named("layer type").AsIdentifier().Inline()
+        from options in InlineOption.XMany()
+        let last = options.LastOrDefault()
+        select new StatementSyntax(keyword, type, options.ToEquatable(), SourceSpan.Cover(keyword.Span, last?.Span ?? type.Span));
+
+    private static readonly Parser<StatementSyntax> VariantStatement =
+        from keyword in KeywordToken(Keywords.Variant)
+        from name in Word.Named("variant name").AsIdentifier().Inline()
+        from options in BlockOptions.Located()
+        select new StatementSyntax(keyword, name, options.Value, SourceSpan.Cover(keyword.Span, options.Span));
+
+    private static readonly Parser<StatementSyntax> Statement =
+        Keywords.Settings.Select(SettingsStatement)
+            .Concat(Keywords.Layers.Select(LayerStatement))
+            .Concat(new[] { NamespaceStatement, VariantStatement })
+            .Aggregate((a, b) => a.Or(b));
+
+    /// <summary>A statement ends at a line break, a <c>//</c> comment, the family's closing brace or the end of the file.</summary>
+    private static readonly Parser<string> LineEnd =
+        LineComment.Or(NewLine)
+            .Or(Parse.Char('}').Preview().Where(c => c.IsDefined).Return(""))
+            .Or(Parse.Return("").End())
+            .Named("end of line");
+
+    private static readonly Parser<FamilySyntax> Family =
+        (from keyword in KeywordToken(Keywords.Family)
+         from name in Word.Named("family name").AsIdentifier().Spaced()
+         from open in Parse.Char('{').Named("'{'").Spaced()
+         from statements in (from statement in Statement
+                             from end in LineEnd.Spaced()
+                             select statement).XMany()
+         from close in Parse.Char('}').Named("'}'")
+         select (keyword, name, statements)).Located()
+        .Select(t => new FamilySyntax(t.Value.name, t.Value.statements.ToEquatable(), t.Span));
+
+    /// <summary>The whole file.</summary>
+    internal static readonly Parser<SpecSyntax> File =
+        from leading in AnyGap
+        from families in Family.Spaced().XAtLeastOnce().End()
+        select new SpecSyntax(families.ToEquatable());
+}

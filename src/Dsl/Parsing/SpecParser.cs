@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Linq;
+using EffNetGen.Dsl.Diagnostics;
+using EffNetGen.Dsl.Syntax;
+using EffNetGen.Dsl.Text;
+using Sprache;
+
+namespace EffNetGen.Dsl.Parsing;
+
+/// <summary>The result of parsing: a tree, or the one syntax error that stopped the parser.</summary>
+public sealed record ParseResult(SpecSyntax? Syntax, SpecDiagnostic? Error);
+
+/// <summary>Parses spec text into a <see cref="SpecSyntax"/>.</summary>
+public static class SpecParser
+{
+    /// <summary>Parses <paramref name="text"/>; never throws for any input.</summary>
+    public static ParseResult Parse(string text)
+    {
+        var result = SpecGrammar.File.TryParse(text);
+        return result.WasSuccessful
+            ? new ParseResult(result.Value, null)
+            : new ParseResult(null, ToDiagnostic(text, result));
+    }
+
+    private static SpecDiagnostic ToDiagnostic(string text, IResult<SpecSyntax> failure)
+    {
+        var at = failure.Remainder;
+        var token = TokenAt(text, at.Position);
+        var expected = failure.Expectations.Distinct().ToList();
+        var message = $"unexpected {Describe(token)}";
+        if (expected.Count > 0)
+        {
+            message += $"; expected {JoinAlternatives(expected)}";
+        }
+        if (token.Length > 0 && char.IsLetter(token[0]))
+        {
+            message += Suggestions.DidYouMean(token, expected);
+        }
+        var span = new SourceSpan(at.Position, token.Length, at.Line, at.Column, at.Line, at.Column + token.Length);
+        return SpecDiagnostic.Create(DiagnosticCatalog.SyntaxError, span, message);
+    }
+
+    /// <summary>The word, or single character, at <paramref name="position"/>; empty at end of file.</summary>
+    private static string TokenAt(string text, int position)
+    {
+        if (position >= text.Length)
+        {
+            return "";
+        }
+        var end = position;
+        while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_' || text[end] == '.'))
+        {
+            end++;
+        }
+        return end > position ? text.Substring(position, end - position) : text.Substring(position, 1);
+    }
+
+    private static string Describe(string token) => token switch
+    {
+        "" => "end of file",
+        "\n" or "\r" => "end of line",
+        _ when char.IsControl(token[0]) => $"character U+{(int)token[0]:X4}",
+        _ => $"'{token}'",
+    };
+
+    private static string JoinAlternatives(IReadOnlyList<string> alternatives) =>
+        alternatives.Count == 1
+            ? alternatives[0]
+            : string.Join(", ", alternatives.Take(alternatives.Count - 1)) + " or " + alternatives[alternatives.Count - 1];
+}

@@ -1,0 +1,44 @@
+using System.Linq;
+
+namespace EffNetGen.Dsl.Resolution;
+
+/// <summary>
+/// Analytic parameter and multiply-accumulate counts of the module structure the runtime builds
+/// (torchvision's): convolutions without bias before BatchNorm (weight + bias per channel), SE
+/// convolutions with bias, a linear classifier. BatchNorm running statistics are buffers, not parameters.
+/// MACs count convolutions and the classifier at the variant's resolution.
+/// </summary>
+public static class CostModel
+{
+    /// <summary>Learnable parameters, as <c>parameters()</c> sums them.</summary>
+    public static long Parameters(ResolvedConv stem, EquatableArray<ResolvedStage> stages, ResolvedConv head, int classes) =>
+        ConvNormParameters(stem.InputChannels, stem.OutputChannels, stem.Kernel, 1)
+        + stages.SelectMany(s => s.Blocks).Sum(BlockParameters)
+        + ConvNormParameters(head.InputChannels, head.OutputChannels, head.Kernel, 1)
+        + ((long)head.OutputChannels * classes) + classes;
+
+    /// <summary>Multiply-accumulates of one forward pass of a single image.</summary>
+    public static long Macs(ResolvedConv stem, EquatableArray<ResolvedStage> stages, ResolvedConv head, int classes) =>
+        ConvMacs(stem.InputChannels, stem.OutputChannels, stem.Kernel, 1, stem.OutputSize)
+        + stages.SelectMany(s => s.Blocks).Sum(BlockMacs)
+        + ConvMacs(head.InputChannels, head.OutputChannels, head.Kernel, 1, head.OutputSize)
+        + ((long)head.OutputChannels * classes);
+
+    private static long BlockParameters(ResolvedBlock b) =>
+        (b.HasExpansion ? ConvNormParameters(b.InputChannels, b.ExpandedChannels, 1, 1) : 0)
+        + ConvNormParameters(b.ExpandedChannels, b.ExpandedChannels, b.Kernel, b.ExpandedChannels)
+        + (b.HasSqueezeExcitation ? (2L * b.ExpandedChannels * b.SqueezeChannels) + b.SqueezeChannels + b.ExpandedChannels : 0)
+        + ConvNormParameters(b.ExpandedChannels, b.OutputChannels, 1, 1);
+
+    private static long BlockMacs(ResolvedBlock b) =>
+        (b.HasExpansion ? ConvMacs(b.InputChannels, b.ExpandedChannels, 1, 1, b.InputSize) : 0)
+        + ConvMacs(b.ExpandedChannels, b.ExpandedChannels, b.Kernel, b.ExpandedChannels, b.OutputSize)
+        + (b.HasSqueezeExcitation ? 2L * b.ExpandedChannels * b.SqueezeChannels : 0)
+        + ConvMacs(b.ExpandedChannels, b.OutputChannels, 1, 1, b.OutputSize);
+
+    private static long ConvNormParameters(int input, int output, int kernel, int groups) =>
+        ((long)output * (input / groups) * kernel * kernel) + (2L * output);
+
+    private static long ConvMacs(int input, int output, int kernel, int groups, int outputSize) =>
+        (long)outputSize * outputSize * output * (input / groups) * kernel * kernel;
+}
