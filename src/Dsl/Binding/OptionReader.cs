@@ -28,11 +28,11 @@ internal sealed class OptionReader
             var key = option.Key.Text;
             if (!known.ContainsKey(key))
             {
-                Report(DiagnosticCatalog.UnknownName, option.Key.Span, $"option of {context}", key, Suggestions.DidYouMean(key, known.Keys));
+                Report(DiagnosticCatalog.UnknownName, option.Key.Span, "option", key, $" in {context}" + Suggestions.DidYouMean(key, known.Keys));
             }
             else if (_options.ContainsKey(key))
             {
-                Report(DiagnosticCatalog.Duplicate, option.Key.Span, $"option of {context}", key);
+                Report(DiagnosticCatalog.Duplicate, option.Key.Span, "option", key, $" in {context}");
             }
             else
             {
@@ -100,7 +100,7 @@ internal sealed class OptionReader
         }
         var text = option.Value is WordSyntax w ? w.Text : option.Value is NumberSyntax n ? n.Text : "{…}";
         Report(DiagnosticCatalog.UnknownName, option.Value.Span, Labels[key], text,
-            Suggestions.DidYouMean(text, choices.Keys) + $"; expected one of: {string.Join(", ", choices.Keys)}");
+            $" in {_context}" + Suggestions.DidYouMean(text, choices.Keys) + $"; expected one of: {string.Join(", ", choices.Keys)}");
         return fallback;
     }
 

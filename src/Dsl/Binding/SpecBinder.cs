@@ -31,7 +31,7 @@ public static class SpecBinder
         {
             if (!names.Add(family.Name.Text))
             {
-                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, family.Name.Span, "family", family.Name.Text));
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, family.Name.Span, "family", family.Name.Text, ""));
                 continue;
             }
             var errorsBefore = diagnostics.Count(d => d.Severity == Severity.Error);
@@ -88,7 +88,7 @@ public static class SpecBinder
         {
             if (single.ContainsKey(statement.Keyword.Text))
             {
-                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, statement.Keyword.Span, "statement", statement.Keyword.Text));
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, statement.Keyword.Span, "statement", statement.Keyword.Text, $" in family '{family.Name.Text}'"));
             }
             else
             {
@@ -162,7 +162,7 @@ public static class SpecBinder
         if (type.Text != expected)
         {
             diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.UnknownName, type.Span,
-                $"layer type for '{statement.Keyword.Text}'", type.Text, Suggestions.DidYouMean(type.Text, new[] { expected }) + $"; expected '{expected}'"));
+                "layer type", type.Text, $" in '{statement.Keyword.Text}'" + Suggestions.DidYouMean(type.Text, new[] { expected }) + $"; expected '{expected}'"));
         }
     }
 
@@ -175,7 +175,7 @@ public static class SpecBinder
             var name = statement.Subject!;
             if (!names.Add(name.Text))
             {
-                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, name.Span, "variant", name.Text));
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, name.Span, "variant", name.Text, $" in family '{family.Name.Text}'"));
                 continue;
             }
             CheckTypeName(new Identifier(family.Name.Text + name.Text, name.Span), diagnostics);

@@ -31,7 +31,7 @@ public static class DiagnosticCatalog
 
     /// <summary>The same option, statement, variant or family given twice.</summary>
     public static readonly DiagnosticDescriptor Duplicate = new(
-        "EFF0003", Severity.Error, "Duplicate definition in spec", "Duplicate {0} '{1}'");
+        "EFF0003", Severity.Error, "Duplicate definition in spec", "Duplicate {0} '{1}'{2}");
 
     /// <summary>A required statement or option is absent.</summary>
     public static readonly DiagnosticDescriptor Missing = new(

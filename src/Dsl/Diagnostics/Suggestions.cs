@@ -15,7 +15,7 @@ public static class Suggestions
     {
         var best = candidates
             .Select(c => (Candidate: c, Distance: Distance(word.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(t => t.Distance <= Math.Max(1, Math.Min(2, word.Length / 3)))
+            .Where(t => t.Distance <= Math.Max(1, Math.Min(2, word.Length / 2)))
             .OrderBy(t => t.Distance)
             .ThenBy(t => t.Candidate, StringComparer.Ordinal)
             .Select(t => t.Candidate)

@@ -40,11 +40,8 @@ internal static class Lexical
     internal static readonly Parser<string> Word =
         Parse.Identifier(Parse.Letter.Or(Parse.Char('_')), IdentifierPart).Named("identifier");
 
-    /// <summary>A word immediately followed by a non-identifier character.</summary>
-    internal static Parser<string> Keyword(string text) =>
-        (from word in Parse.String(text).Text()
-         from end in IdentifierPart.Not()
-         select word).Named(text);
+    /// <summary>Exactly the word <paramref name="text"/>; on failure the error points at the start of the word read.</summary>
+    internal static Parser<string> Keyword(string text) => Word.Where(w => w == text).Named(text);
 
     private static readonly Parser<string> Digits = Parse.Digit.AtLeastOnce().Text();
 

@@ -88,6 +88,16 @@ internal static class SpecGrammar
         from options in BlockOptions.Located()
         select new StatementSyntax(keyword, name, options.Value, SourceSpan.Cover(keyword.Span, options.Span));
 
+    private static readonly string[] StatementKeywords =
+        new[] { Keywords.Namespace }.Concat(Keywords.Settings).Concat(Keywords.Layers).Concat(new[] { Keywords.Variant }).ToArray();
+
+    /// <summary>
+    /// Fails without consuming input, naming <paramref name="expected"/>: placed after a failing
+    /// alternative it adds them to the error's "expected …" list (Sprache merges failures at one position).
+    /// </summary>
+    private static Parser<char> Expect(string[] expected) =>
+        input => Result.Failure<char>(input, "unexpected input", expected);
+
     private static readonly Parser<StatementSyntax> Statement =
         Keywords.Settings.Select(SettingsStatement)
             .Concat(Keywords.Layers.Select(LayerStatement))
@@ -108,7 +118,7 @@ internal static class SpecGrammar
          from statements in (from statement in Statement
                              from end in LineEnd.Spaced()
                              select statement).XMany()
-         from close in Parse.Char('}').Named("'}'")
+         from close in Parse.Char('}').Named("'}'").Or(Expect(StatementKeywords))
          select (keyword, name, statements)).Located()
         .Select(t => new FamilySyntax(t.Value.name, t.Value.statements.ToEquatable(), t.Span));
 

@@ -1,0 +1,39 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Blocks;
+
+/// <summary>
+/// Squeeze-and-excitation gate (torchvision's <c>SqueezeExcitation</c>): global average pool,
+/// 1×1 conv to the squeeze width, activation, 1×1 conv back, sigmoid, channel-wise scale.
+/// </summary>
+public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> _avgpool = nn.AdaptiveAvgPool2d(1);
+    private readonly nn.Module<Tensor, Tensor> _fc1;
+    private readonly nn.Module<Tensor, Tensor> _fc2;
+    private readonly nn.Module<Tensor, Tensor> _activation;
+    private readonly nn.Module<Tensor, Tensor> _scaleActivation = nn.Sigmoid();
+
+    /// <summary>Creates the gate over <paramref name="channels"/> with a bottleneck of <paramref name="squeezeChannels"/>.</summary>
+    public SqueezeExcitation(long channels, long squeezeChannels, Activation activation = Activation.SiLU)
+        : base(nameof(SqueezeExcitation))
+    {
+        _fc1 = nn.Conv2d(channels, squeezeChannels, 1);
+        _fc2 = nn.Conv2d(squeezeChannels, channels, 1);
+        _activation = Activations.Create(activation) ?? nn.Identity();
+        register_module("avgpool", _avgpool);
+        register_module("fc1", _fc1);
+        register_module("fc2", _fc2);
+        register_module("activation", _activation);
+        register_module("scale_activation", _scaleActivation);
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var scale = _scaleActivation.call(_fc2.call(_activation.call(_fc1.call(_avgpool.call(input)))));
+        return (scale * input).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,23 @@
+using System;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime;
+
+/// <summary>
+/// What the generated registry knows about one variant, and how to create it.
+/// <see cref="ParameterCount"/> and <see cref="Macs"/> are the analytic counts for <see cref="NumClasses"/> classes.
+/// </summary>
+public sealed record ModelInfo(
+    string Name,
+    string TypeName,
+    string Family,
+    string Variant,
+    int Resolution,
+    long ParameterCount,
+    long Macs,
+    int NumClasses,
+    Func<long, nn.Module<Tensor, Tensor>> Factory)
+{
+    /// <summary>A new instance with randomly initialised weights and <paramref name="numClasses"/> outputs (default: the spec's).</summary>
+    public nn.Module<Tensor, Tensor> Create(long? numClasses = null) => Factory(numClasses ?? NumClasses);
+}
