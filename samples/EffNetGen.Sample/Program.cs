@@ -1,8 +1,36 @@
 using System;
-using TorchSharp;
-using EffNetGen.Runtime.Blocks;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using EffNetGen.Sample;
 using static TorchSharp.torch;
-var m = new MBConv(32, 192, 8, 24, 3, 2, 0.1, new EffNetGen.Runtime.NormSettings(1e-5, 0.1));
-foreach (var (k, v) in m.state_dict()) Console.WriteLine($"{k} {string.Join("x", v.shape)}");
-var y = m.call(randn(2, 32, 16, 16));
-Console.WriteLine(string.Join(",", y.shape));
+
+// Every variant generated from specs/*.effnet: compile-time constants next to what TorchSharp counts.
+Console.WriteLine($"{"model",-18} {"resolution",10} {"ParameterCount",15} {"parameters()",15} {"GMACs",8}");
+var mismatches = 0;
+foreach (var info in EffNetModels.All)
+{
+    using var model = info.Create();
+    var counted = model.parameters().Sum(p => p.numel());
+    mismatches += counted == info.ParameterCount ? 0 : 1;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{info.Name,-18} {info.Resolution,10} {info.ParameterCount,15:N0} {counted,15:N0} {info.Macs / 1e9,8:F3}"));
+}
+
+// One inference of B0 on a random image.
+using var b0 = new EfficientNetB0();
+b0.eval();
+using (var scope = NewDisposeScope())
+using (inference_mode())
+{
+    var input = randn(1, 3, EfficientNetB0.Resolution, EfficientNetB0.Resolution);
+    b0.call(input); // warm-up: the first call initialises libtorch's kernels
+    var clock = Stopwatch.StartNew();
+    var logits = b0.call(input);
+    clock.Stop();
+    var top5 = logits.topk(5).indexes[0].data<long>().ToArray();
+    Console.WriteLine();
+    Console.WriteLine($"EfficientNetB0 forward (eval, random 1x3x224x224 input): output [{string.Join(", ", logits.shape)}], " +
+                      $"top-5 classes [{string.Join(", ", top5)}], {clock.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
+}
+return mismatches == 0 ? 0 : 1;

@@ -20,4 +20,13 @@ public sealed record ModelInfo(
 {
     /// <summary>A new instance with randomly initialised weights and <paramref name="numClasses"/> outputs (default: the spec's).</summary>
     public nn.Module<Tensor, Tensor> Create(long? numClasses = null) => Factory(numClasses ?? NumClasses);
+
+    /// <summary>
+    /// Whether <paramref name="name"/> names this variant, ignoring case: the model name
+    /// (<c>efficientnet_b0</c>), the type name (<c>EfficientNetB0</c>) or the full type name.
+    /// </summary>
+    public bool IsNamed(string name) =>
+        string.Equals(Name, name, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(TypeName, name, StringComparison.OrdinalIgnoreCase)
+        || TypeName.EndsWith("." + name, StringComparison.OrdinalIgnoreCase);
 }

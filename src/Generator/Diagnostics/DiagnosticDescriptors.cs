@@ -1,0 +1,26 @@
+using System.Collections.Generic;
+using System.Linq;
+using EffNetGen.Dsl.Diagnostics;
+using Microsoft.CodeAnalysis;
+using RoslynDescriptor = Microsoft.CodeAnalysis.DiagnosticDescriptor;
+
+namespace EffNetGen.Generator.Diagnostics;
+
+/// <summary>Roslyn descriptors for the DSL's <see cref="DiagnosticCatalog"/>: one catalogue, two views.</summary>
+public static class DiagnosticDescriptors
+{
+    private const string Category = "EffNetGen";
+
+    private static readonly Dictionary<string, RoslynDescriptor> ById = DiagnosticCatalog.All.ToDictionary(
+        d => d.Id,
+        d => new RoslynDescriptor(
+            d.Id,
+            d.Title,
+            d.MessageFormat,
+            Category,
+            d.Severity == Severity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+            isEnabledByDefault: true));
+
+    /// <summary>The descriptor for <paramref name="id"/>.</summary>
+    public static RoslynDescriptor Get(string id) => ById[id];
+}
