@@ -13,10 +13,14 @@ public sealed record ParseResult(SpecSyntax? Syntax, SpecDiagnostic? Error);
 /// <summary>Parses spec text into a <see cref="SpecSyntax"/>.</summary>
 public static class SpecParser
 {
+    private static readonly System.Text.RegularExpressions.Regex LoneCarriageReturn = new("\r(?!\n)");
+
     /// <summary>Parses <paramref name="text"/>; never throws for any input.</summary>
     public static ParseResult Parse(string text)
     {
-        var result = SpecGrammar.File.TryParse(text);
+        // Sprache counts lines at '\n' only; a lone '\r' (old Mac line ending) is a line break for
+        // Roslyn and editors. Replacing it keeps every offset, so spans stay exact.
+        var result = SpecGrammar.File.TryParse(LoneCarriageReturn.Replace(text, "\n"));
         return result.WasSuccessful
             ? new ParseResult(result.Value, null)
             : new ParseResult(null, ToDiagnostic(text, result));

@@ -1,0 +1,67 @@
+using System.Linq;
+
+namespace EffNetGen.Dsl.Tests;
+
+public class BinderTests
+{
+    private const string Valid = """
+        family F {
+          stem  conv   k3 s2 c32
+          stage mbconv k3 s1 e1 c16 r1 se0.25
+          head  conv   k1 c64
+          variant A { width 1.0 depth 1.0 resolution 32 }
+        }
+        """;
+
+    private static SpecCompilation Compile(string from, string to) => SpecCompiler.Compile(Valid.Replace(from, to));
+
+    [Fact]
+    public void A_minimal_valid_spec_compiles_without_diagnostics()
+    {
+        var result = SpecCompiler.Compile(Valid);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("FA", Assert.Single(result.Networks).ClassName);
+    }
+
+    [Theory]
+    [InlineData("k3 s1 e1", "k4 s1 e1", "EFF0005", 3, 16, "kernel size 'k'")]
+    [InlineData("k3 s1 e1", "k3 s3 e1", "EFF0005", 3, 19, "must be 1 or 2, got 3")]
+    [InlineData("r1 se0.25", "r0 se0.25", "EFF0005", 3, 29, "repeats 'r'")]
+    [InlineData("se0.25", "se1.5", "EFF0005", 3, 32, "must be in (0, 1]")]
+    [InlineData("c16 r1", "c16 rr1", "EFF0002", 3, 29, "Unknown option 'rr' in 'stage' (did you mean 'r'?)")]
+    [InlineData("stage mbconv", "stage mbconvv", "EFF0002", 3, 9, "did you mean 'mbconv'?")]
+    [InlineData("width 1.0", "widht 1.0", "EFF0002", 5, 15, "did you mean 'width'?")]
+    [InlineData("width 1.0", "width 1.0 width 2.0", "EFF0003", 5, 25, "Duplicate option 'width'")]
+    [InlineData("resolution 32", "resolution 32.5", "EFF0005", 5, 35, "whole number")]
+    [InlineData("width 1.0", "width 0", "EFF0005", 5, 15, "must be > 0")]
+    [InlineData("width 1.0", "width 1e309", "EFF0005", 5, 15, "not a finite number")]
+    [InlineData("c32", "c32 act swish", "EFF0002", 2, 30, "did you mean 'hswish'?")]
+    [InlineData("family F", "family class", "EFF0006", 1, 8, "reserved C# keyword")]
+    [InlineData("head  conv   k1 c64", "", "EFF0004", 1, 8, "Missing 'head' statement")]
+    [InlineData("k3 s1 e1 c16", "k3 s1 e1", "EFF0004", 3, 3, "Missing output channels 'c'")]
+    public void Invalid_values_are_reported_at_their_position(string from, string to, string id, int line, int column, string message)
+    {
+        var result = Compile(from, to);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Diagnostics, d => d.Id == id && d.Span.Line == line && d.Span.Column == column && d.Message.Contains(message));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_not_just_the_first()
+    {
+        var result = Compile("k3 s1 e1 c16 r1 se0.25", "k2 s5 e0 c0 r0 se2");
+        Assert.Equal(6, result.Diagnostics.Count(d => d.Id == "EFF0005"));
+        Assert.Empty(result.Networks);
+    }
+
+    [Fact]
+    public void Duplicate_variants_and_families_are_errors()
+    {
+        var twice = SpecCompiler.Compile(Valid + "\n" + Valid);
+        Assert.Contains(twice.Diagnostics, d => d.Id == "EFF0003" && d.Message == "Duplicate family 'F'" && d.Span.Line == 7);
+
+        var variants = Compile("variant A { width 1.0 depth 1.0 resolution 32 }", "variant A { }\n  variant A { }");
+        Assert.Contains(variants.Diagnostics, d => d.Id == "EFF0003" && d.Message.StartsWith("Duplicate variant 'A'") && d.Span.Line == 6);
+    }
+}

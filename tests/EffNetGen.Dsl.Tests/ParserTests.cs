@@ -1,0 +1,86 @@
+using System.Linq;
+using EffNetGen.Dsl.Parsing;
+using EffNetGen.Dsl.Syntax;
+
+namespace EffNetGen.Dsl.Tests;
+
+public class ParserTests
+{
+    [Fact]
+    public void Parses_the_shipped_spec_with_spans_of_every_statement()
+    {
+        var result = SpecParser.Parse(Specs.Read("efficientnet.effnet"));
+
+        Assert.Null(result.Error);
+        var family = Assert.Single(result.Syntax!.Families);
+        Assert.Equal("EfficientNet", family.Name.Text);
+        Assert.Equal((4, 8), (family.Name.Span.Line, family.Name.Span.Column));
+        Assert.Equal(7, family.Statements.Count(s => s.Keyword.Text == "stage"));
+        Assert.Equal(8, family.Statements.Count(s => s.Keyword.Text == "variant"));
+
+        var firstStage = family.Statements.First(s => s.Keyword.Text == "stage");
+        Assert.Equal((11, 3), (firstStage.Span.Line, firstStage.Span.Column));
+        Assert.Equal("mbconv", firstStage.Subject!.Text);
+        Assert.Equal(new[] { "k", "s", "e", "c", "r", "se" }, firstStage.Options.Select(o => o.Key.Text));
+        var se = firstStage.Options.Last();
+        Assert.Equal("0.25", Assert.IsType<NumberSyntax>(se.Value).Text);
+        Assert.Equal((11, 61, 6), (se.Span.Line, se.Span.Column, se.Span.Length));
+    }
+
+    [Fact]
+    public void Nested_blocks_comments_and_line_endings_are_accepted()
+    {
+        const string text =
+            "/* header */ family F {\r\n" +
+            "  stem conv k3 s2 c8 /* inline */ act relu // trailing\r" +
+            "  stage mbconv k3 s1 e1 c8 r1\n" +
+            "  head conv k1 c16\n" +
+            "  variant V {\n    width 1.0\n    norm { eps 1e-3 momentum 0.01 }\n  }\n" +
+            "}\n";
+
+        var result = SpecParser.Parse(text);
+
+        Assert.Null(result.Error);
+        var variant = result.Syntax!.Families[0].Statements.Single(s => s.Keyword.Text == "variant");
+        var norm = Assert.IsType<BlockSyntax>(variant.Options.Single(o => o.Key.Text == "norm").Value);
+        Assert.Equal(new[] { "1e-3", "0.01" }, norm.Options.Select(o => ((NumberSyntax)o.Value).Text));
+        Assert.Equal((7, 5), (variant.Options[1].Span.Line, variant.Options[1].Span.Column));
+    }
+
+    [Theory]
+    [InlineData("family F {\n  stagee mbconv k3\n}", 2, 3, "unexpected 'stagee'", "did you mean 'stage'?")]
+    [InlineData("family F {\n  stem conv k3 s2 c32 act\n}", 2, 26, "unexpected end of line", "expected number or identifier")]
+    [InlineData("family F {\n  scaling { alpha 1.2\n", 3, 1, "unexpected end of file", "expected")]
+    [InlineData("family F {\n  stage mbconv k3 $\n}", 2, 19, "unexpected '$'", "end of line")]
+    [InlineData("family {\n}", 1, 8, "unexpected '{'", "family name")]
+    [InlineData("", 1, 1, "unexpected end of file", "family")]
+    [InlineData("family F { stage mbconv k3x }", 1, 29, "unexpected '}'", "expected number or identifier")]
+    public void Syntax_errors_point_at_the_offending_token(string text, int line, int column, string message, string hint)
+    {
+        var result = SpecParser.Parse(text);
+
+        Assert.Null(result.Syntax);
+        var error = result.Error!;
+        Assert.Equal("EFF0001", error.Id);
+        Assert.Equal((line, column), (error.Span.Line, error.Span.Column));
+        Assert.Contains(message, error.Message);
+        Assert.Contains(hint, error.Message);
+    }
+
+    [Fact]
+    public void Numbers_are_read_the_same_under_any_culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            var network = SpecCompiler.Compile(Specs.Read("efficientnet.effnet")).Networks.Single(n => n.Variant == "B3");
+            Assert.Equal(1.2, network.Width);
+            Assert.Equal(1e-5, network.Norm.Eps);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+}
