@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace EffNetGen.Generator.Tests;
+
+public class GenerationTests
+{
+    private static InMemoryText ShippedSpec() =>
+        new("/project/specs/efficientnet.effnet", GeneratorHarness.ShippedSpec("efficientnet.effnet"));
+
+    [Fact]
+    public void Shipped_spec_generates_one_class_per_variant_and_a_registry_that_compile_without_warnings()
+    {
+        var (result, output, _) = GeneratorHarness.Run(ShippedSpec());
+
+        Assert.Empty(result.Diagnostics);
+        var hints = result.Results.Single().GeneratedSources.Select(s => s.HintName).OrderBy(h => h, System.StringComparer.Ordinal);
+        Assert.Equal(
+            Enumerable.Range(0, 8).Select(i => $"Sample.Models.EfficientNetB{i}.g.cs").Append("Sample.Models.EffNetModels.g.cs").OrderBy(h => h, System.StringComparer.Ordinal),
+            hints);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Theory]
+    [InlineData("EfficientNetB0")]
+    [InlineData("EfficientNetB7")]
+    public void Generated_source_matches_the_reviewed_snapshot(string type)
+    {
+        var (result, _, _) = GeneratorHarness.Run(ShippedSpec());
+        Snapshot.Match(GeneratorHarness.Source(result, $"Sample.Models.{type}.g.cs"), type);
+    }
+
+    [Fact]
+    public void Generated_constants_are_the_torchvision_parameter_counts()
+    {
+        var (result, _, _) = GeneratorHarness.Run(ShippedSpec());
+        Assert.Contains("public const long ParameterCount = 5288548L;", GeneratorHarness.Source(result, "Sample.Models.EfficientNetB0.g.cs"));
+        Assert.Contains("public const long ParameterCount = 66347960L;", GeneratorHarness.Source(result, "Sample.Models.EfficientNetB7.g.cs"));
+    }
+
+    [Fact]
+    public void A_namespace_statement_overrides_the_root_namespace()
+    {
+        var spec = GeneratorHarness.ShippedSpec("efficientnet.effnet").Replace("family EfficientNet {", "family EfficientNet {\n  namespace Vision.Backbones");
+        var (result, output, _) = GeneratorHarness.Run(new InMemoryText("/p/a.effnet", spec));
+
+        Assert.Contains(result.Results.Single().GeneratedSources, s => s.HintName == "Vision.Backbones.EfficientNetB0.g.cs");
+        Assert.NotNull(output.GetTypeByMetadataName("Vision.Backbones.EfficientNetB3"));
+        // The registry lives in the project's root namespace and lists the types by full name.
+        Assert.Contains("\"Vision.Backbones.EfficientNetB3\"", GeneratorHarness.Source(result, "Sample.Models.EffNetModels.g.cs"));
+    }
+
+    [Theory]
+    [InlineData("de-DE")]
+    [InlineData("fr-FR")]
+    [InlineData("fi-FI")]
+    [InlineData("sv-SE")]
+    [InlineData("tr-TR")]
+    [InlineData("ar-SA")]
+    public void Output_is_byte_identical_under_every_culture(string culture)
+    {
+        var invariant = RunUnder(CultureInfo.InvariantCulture);
+        var localized = RunUnder(new CultureInfo(culture));
+        Assert.Equal(invariant, localized);
+    }
+
+    [Fact]
+    public void Output_does_not_depend_on_run_or_additional_file_order()
+    {
+        var other = new InMemoryText("/p/tiny.effnet", """
+            family Tiny {
+              stem conv k3 s2 c8
+              stage mbconv k3 s1 e1 c8 r1 se0.25
+              head conv k1 c16
+              variant A { resolution 32 }
+            }
+            """);
+        string Sources(params AdditionalText[] specs) => string.Join("\n", GeneratorHarness.Run(specs).Result.Results.Single().GeneratedSources
+            .OrderBy(s => s.HintName, System.StringComparer.Ordinal).Select(s => s.HintName + "\n" + s.SourceText));
+
+        var first = Sources(ShippedSpec(), other);
+        Assert.Equal(first, Sources(ShippedSpec(), other));
+        Assert.Equal(first, Sources(other, ShippedSpec()));
+    }
+
+    private static string RunUnder(CultureInfo culture)
+    {
+        var (previous, previousUi) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
+            var result = GeneratorHarness.Run(ShippedSpec()).Result;
+            return string.Join("\n", result.Results.Single().GeneratedSources.Select(s => s.SourceText.ToString()));
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (previous, previousUi);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using EffNetGen.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace EffNetGen.Generator.Tests;
+
+/// <summary>Runs the generator in-process with a CSharpGeneratorDriver, offline (Basic.Reference.Assemblies).</summary>
+internal static class GeneratorHarness
+{
+    public const string RootNamespace = "Sample.Models";
+
+    public static string ShippedSpec(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "specs", name));
+
+    /// <summary>.NET 10 reference assemblies plus TorchSharp and EffNetGen.Runtime, so generated code can be compiled.</summary>
+    public static IReadOnlyList<MetadataReference> References { get; } = Basic.Reference.Assemblies.Net100.References.All
+        .Cast<MetadataReference>()
+        .Concat(new[] { typeof(TorchSharp.torch).Assembly, typeof(EffNetGen.Runtime.EfficientNetModule).Assembly }
+            .Select(a => MetadataReference.CreateFromFile(a.Location)))
+        .ToList();
+
+    public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create(
+        "Consumer",
+        sources.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest))),
+        References,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            // As the SDK does: TorchSharp targets net8.0, and its System.Runtime 8.0 unifies with 10.0.
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
+
+    public static GeneratorDriver Driver(params AdditionalText[] specs) => CSharpGeneratorDriver.Create(
+        new[] { new EffNetGenerator().AsSourceGenerator() },
+        specs,
+        new CSharpParseOptions(LanguageVersion.Latest),
+        new OptionsProvider(new Dictionary<string, string> { ["build_property.RootNamespace"] = RootNamespace }),
+        new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator once over <paramref name="specs"/>; returns the output compilation too.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output, GeneratorDriver Driver) Run(params AdditionalText[] specs)
+    {
+        var driver = Driver(specs).RunGeneratorsAndUpdateCompilation(Compilation(), out var output, out _);
+        return (driver.GetRunResult(), output, driver);
+    }
+
+    public static string Source(GeneratorDriverRunResult result, string hintName) =>
+        result.Results.Single().GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
+}
+
+/// <summary>An in-memory <c>.effnet</c> AdditionalFile.</summary>
+internal sealed class InMemoryText(string path, string text) : AdditionalText
+{
+    public override string Path { get; } = path;
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
+}
+
+/// <summary>MSBuild properties as the compiler passes them (build_property.*).</summary>
+internal sealed class OptionsProvider(IReadOnlyDictionary<string, string> global) : AnalyzerConfigOptionsProvider
+{
+    public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(global);
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(new Dictionary<string, string>());
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options(new Dictionary<string, string>());
+
+    private sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
+    }
+}
