@@ -1,0 +1,77 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace EffNetGen.Generator.Tests;
+
+/// <summary>
+/// A real <c>dotnet build</c> of a project that references the generator the in-repo way
+/// (ProjectReference as Analyzer): the generator and its DSL/Sprache dependencies load, and a
+/// malformed spec fails the build with an EFF error at the spec's line and column.
+/// </summary>
+public class BuildTests
+{
+    [Fact]
+    public void A_malformed_spec_fails_the_build_with_its_file_line_and_column()
+    {
+        var directory = Directory.CreateTempSubdirectory("effnetgen-build-");
+        try
+        {
+            var generator = Path.Combine(RepositoryRoot(), "src", "Generator", "EffNetGen.Generator.csproj");
+            File.WriteAllText(Path.Combine(directory.FullName, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+                  <ItemGroup>
+                    <AdditionalFiles Include="bad.effnet" />
+                    <ProjectReference Include="{generator}" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(directory.FullName, "bad.effnet"), """
+                family Broken {
+                  stem  conv   k3 s2 c32
+                  stage mbconv k3 s3 e1 c16 r1 se0.25
+                  head  conv   k1 c64
+                  variant A { resolution 32 }
+                }
+                """);
+
+            var (exitCode, output) = Run("dotnet", $"build -nologo -p:BuildProjectReferences=false -c {Configuration()}", directory.FullName);
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("bad.effnet(3,19): error EFF0005: Invalid stride 's' in 'stage': must be 1 or 2, got 3", output);
+            Assert.DoesNotContain("CS8785", output); // the generator loaded and did not throw
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static string Configuration() =>
+        typeof(BuildTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    private static string RepositoryRoot([CallerFilePath] string path = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+
+    private static (int ExitCode, string Output) Run(string command, string arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(command, arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("dotnet build did not finish in 5 minutes:\n" + stdout);
+        }
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+}
