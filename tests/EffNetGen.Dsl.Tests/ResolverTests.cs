@@ -1,6 +1,7 @@
 using System.Linq;
 using EffNetGen.Dsl.Model;
 using EffNetGen.Dsl.Resolution;
+using EffNetGen.Tests.Shared;
 
 namespace EffNetGen.Dsl.Tests;
 
@@ -29,29 +30,13 @@ public class ResolverTests
         Assert.Equal(repeats, network.Stages.Select(s => s.Blocks.Count));
     }
 
-    // torchvision's published parameter counts (torchvision.models.EfficientNet_B*_Weights meta "num_params").
     [Theory]
-    [InlineData("B0", 5_288_548)]
-    [InlineData("B1", 7_794_184)]
-    [InlineData("B2", 9_109_994)]
-    [InlineData("B3", 12_233_232)]
-    [InlineData("B4", 19_341_616)]
-    [InlineData("B5", 30_389_784)]
-    [InlineData("B6", 43_040_704)]
-    [InlineData("B7", 66_347_960)]
+    [MemberData(nameof(TorchvisionReference.ParameterCounts), MemberType = typeof(TorchvisionReference))]
     public void Analytic_parameter_count_matches_torchvision(string variant, long parameters) =>
         Assert.Equal(parameters, Specs.Variant(variant).Parameters);
 
-    // torchvision's published GFLOPS (its "_ops" meta, which counts multiply-accumulates); B2 is
-    // omitted because torchvision measures it at 288 px, not the paper's 260.
     [Theory]
-    [InlineData("B0", 0.386)]
-    [InlineData("B1", 0.687)]
-    [InlineData("B3", 1.827)]
-    [InlineData("B4", 4.394)]
-    [InlineData("B5", 10.266)]
-    [InlineData("B6", 19.068)]
-    [InlineData("B7", 37.746)]
+    [MemberData(nameof(TorchvisionReference.GigaMacs), MemberType = typeof(TorchvisionReference))]
     public void Macs_match_torchvision_within_rounding(string variant, double gmacs) =>
         Assert.Equal(gmacs, Specs.Variant(variant).Macs / 1e9, precision: 3);
 

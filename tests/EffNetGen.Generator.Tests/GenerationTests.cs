@@ -85,6 +85,18 @@ public class GenerationTests
         Assert.Equal(first, Sources(other, ShippedSpec()));
     }
 
+    [Fact]
+    public void Two_specs_generating_the_same_type_get_a_diagnostic_not_a_generator_crash()
+    {
+        var (result, _, _) = GeneratorHarness.Run(ShippedSpec(), new InMemoryText("/project/copy.effnet", GeneratorHarness.ShippedSpec("efficientnet.effnet")));
+
+        Assert.Null(result.Results.Single().Exception);
+        // Both files are told, neither wins silently; nothing ambiguous is generated.
+        Assert.Equal(16, result.Diagnostics.Count(d => d.Id == "EFF0003"));
+        Assert.Equal(2, result.Diagnostics.Count(d => d.GetMessage(CultureInfo.InvariantCulture).StartsWith("Duplicate generated type 'Sample.Models.EfficientNetB0'")));
+        Assert.Empty(result.Results.Single().GeneratedSources);
+    }
+
     private static string RunUnder(CultureInfo culture)
     {
         var (previous, previousUi) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);

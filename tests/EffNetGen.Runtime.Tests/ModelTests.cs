@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using EffNetGen.Runtime.Blocks;
+using EffNetGen.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,19 +11,11 @@ public class ModelTests
 {
     private static long CountParameters(nn.Module module) => module.parameters().Sum(p => p.numel());
 
-    // torchvision's published counts (EfficientNet_B*_Weights meta "num_params"), typed in, not generated.
     [Theory]
-    [InlineData("efficientnet_b0", 5_288_548)]
-    [InlineData("efficientnet_b1", 7_794_184)]
-    [InlineData("efficientnet_b2", 9_109_994)]
-    [InlineData("efficientnet_b3", 12_233_232)]
-    [InlineData("efficientnet_b4", 19_341_616)]
-    [InlineData("efficientnet_b5", 30_389_784)]
-    [InlineData("efficientnet_b6", 43_040_704)]
-    [InlineData("efficientnet_b7", 66_347_960)]
-    public void Instantiated_parameters_equal_torchvision_and_the_generated_constant(string name, long torchvision)
+    [MemberData(nameof(TorchvisionReference.ParameterCounts), MemberType = typeof(TorchvisionReference))]
+    public void Instantiated_parameters_equal_torchvision_and_the_generated_constant(string variant, long torchvision)
     {
-        var info = EffNetModels.Find(name)!;
+        var info = EffNetModels.Find("efficientnet_" + variant.ToLowerInvariant())!;
         using var model = info.Create();
 
         Assert.Equal(torchvision, CountParameters(model));
