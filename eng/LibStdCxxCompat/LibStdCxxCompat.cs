@@ -449,14 +449,17 @@ namespace EffNetGen.Build
                 return;
             }
             var patched = LibStdCxxCompat.Apply(image, info, plan);
-            // Write a new file and move it over the old one, so a hard link into the NuGet cache is never modified.
+            // Write a new file and move it over the old one, so a hard link into the NuGet cache is never
+            // modified. Keep the copy's timestamp: incremental builds then see it as up to date and keep it.
+            var timestamp = File.GetLastWriteTimeUtc(path);
             var temporary = path + ".effnetgen.tmp";
             File.WriteAllBytes(temporary, patched);
             File.Delete(path);
             File.Move(temporary, path);
+            File.SetLastWriteTimeUtc(path, timestamp);
             Log.LogMessage(MessageImportance.High,
-                "EffNetGen: {0} requires {1} but {2} does not provide it; marked the requirement weak in the build output copy (its symbols are never relocated). Set EffNetGenLibStdCxxCompat=false to disable.",
-                Path.GetFileName(path), string.Join(", ", plan.Patchable.Select(n => n.Name)), system);
+                "EffNetGen: {0} requires {1} but {2} does not provide it; marked the requirement weak in {3} (its symbols are never relocated). Set EffNetGenLibStdCxxCompat=false to disable.",
+                Path.GetFileName(path), string.Join(", ", plan.Patchable.Select(n => n.Name)), system, path);
         }
     }
 }
