@@ -1,0 +1,75 @@
+using System.Collections.Generic;
+using EffNetGen.Runtime.Blocks;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace EffNetGen.Runtime.Tests;
+
+/// <summary>
+/// The blocks against the MBConv equations written out with functional ops, with random weights and
+/// non-trivial BatchNorm statistics (fresh BatchNorm is the identity and would hide mistakes).
+/// </summary>
+public class BlockMathTests
+{
+    private static readonly NormSettings Norm = new(1e-3, 0.01);
+
+    [Theory]
+    [InlineData(8, 32, 2, 8, 3, 1)]   // expansion, residual
+    [InlineData(8, 8, 2, 16, 5, 2)]   // expansion ratio 1: no expansion conv; downsampling, no residual
+    public void MBConv_computes_expand_depthwise_se_project_and_residual(int input, int expanded, int squeeze, int output, int kernel, int stride)
+    {
+        using var block = new MBConv(input, expanded, squeeze, output, kernel, stride, stochasticDepth: 0.5, Norm);
+        block.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        manual_seed(7);
+        var state = Randomize(block);
+        var x = randn(2, input, 9, 9);
+
+        var prefix = "block.";
+        var layer = 0;
+        var h = x;
+        if (expanded != input)
+        {
+            h = F.silu(ConvBn(h, state, $"{prefix}{layer++}", 1, 1));
+        }
+        h = F.silu(ConvBn(h, state, $"{prefix}{layer++}", stride, expanded));
+        var s = F.adaptive_avg_pool2d(h, 1);
+        s = F.silu(F.conv2d(s, state[$"{prefix}{layer}.fc1.weight"], state[$"{prefix}{layer}.fc1.bias"]));
+        s = F.sigmoid(F.conv2d(s, state[$"{prefix}{layer}.fc2.weight"], state[$"{prefix}{layer}.fc2.bias"]));
+        h = h * s;
+        layer++;
+        h = ConvBn(h, state, $"{prefix}{layer}", 1, 1); // linear bottleneck: no activation
+        var expected = stride == 1 && input == output ? h + x : h;
+
+        var actual = block.call(x);
+
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        Assert.Equal(stride == 1 && input == output, block.UsesResidual);
+    }
+
+    private static Tensor ConvBn(Tensor x, IDictionary<string, Tensor> state, string name, long stride, long groups)
+    {
+        var weight = state[$"{name}.0.weight"];
+        var y = F.conv2d(x, weight, null, strides: new[] { stride }, padding: new[] { (weight.shape[2] - 1) / 2 }, groups: groups);
+        return F.batch_norm(y, state[$"{name}.1.running_mean"], state[$"{name}.1.running_var"],
+            state[$"{name}.1.weight"], state[$"{name}.1.bias"], training: false, momentum: Norm.Momentum, eps: Norm.Eps);
+    }
+
+    /// <summary>Fills every floating-point parameter and buffer with random values (variances positive).</summary>
+    private static Dictionary<string, Tensor> Randomize(nn.Module module)
+    {
+        var state = new Dictionary<string, Tensor>();
+        foreach (var (name, tensor) in module.state_dict())
+        {
+            if (tensor.is_floating_point())
+            {
+                tensor.copy_(name.EndsWith("running_var") ? rand_like(tensor) + 0.5 : randn_like(tensor) * 0.5);
+            }
+            state[name] = tensor;
+        }
+        return state;
+    }
+}
