@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using EffNetGen.Dsl.Syntax;
 using EffNetGen.Dsl.Text;
 using Sprache;
@@ -78,7 +77,4 @@ internal static class Lexical
 
     private static SourceSpan ToSpan<T>(ITextSpan<T> span) =>
         new(span.Start.Pos, span.Length, span.Start.Line, span.Start.Column, span.End.Line, span.End.Column);
-
-    internal static EquatableArray<T> ToEquatable<T>(this IEnumerable<T> items)
-        where T : System.IEquatable<T> => items.ToEquatableArray();
 }

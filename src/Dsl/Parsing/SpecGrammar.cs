@@ -53,7 +53,7 @@ internal static class SpecGrammar
                        from entries in BlockEntry.XMany()
                        from close in Parse.Char('}').Named("'}'")
                        select entries).Located()
-         select (ValueSyntax)new BlockSyntax(body.Value.ToEquatable(), body.Span));
+         select (ValueSyntax)new BlockSyntax(body.Value.ToEquatableArray(), body.Span));
 
     private static readonly Parser<EquatableArray<OptionSyntax>> BlockOptions =
         Block.Inline().Select(b => ((BlockSyntax)b).Options);
@@ -80,7 +80,7 @@ internal static class SpecGrammar
         from type in Word.Named("layer type").AsIdentifier().Inline()
         from options in InlineOption.XMany()
         let last = options.LastOrDefault()
-        select new StatementSyntax(keyword, type, options.ToEquatable(), SourceSpan.Cover(keyword.Span, last?.Span ?? type.Span));
+        select new StatementSyntax(keyword, type, options.ToEquatableArray(), SourceSpan.Cover(keyword.Span, last?.Span ?? type.Span));
 
     private static readonly Parser<StatementSyntax> VariantStatement =
         from keyword in KeywordToken(Keywords.Variant)
@@ -120,11 +120,11 @@ internal static class SpecGrammar
                              select statement).XMany()
          from close in Parse.Char('}').Named("'}'").Or(Expect(StatementKeywords))
          select (keyword, name, statements)).Located()
-        .Select(t => new FamilySyntax(t.Value.name, t.Value.statements.ToEquatable(), t.Span));
+        .Select(t => new FamilySyntax(t.Value.name, t.Value.statements.ToEquatableArray(), t.Span));
 
     /// <summary>The whole file.</summary>
     internal static readonly Parser<SpecSyntax> File =
         from leading in AnyGap
         from families in Family.Spaced().XAtLeastOnce().End()
-        select new SpecSyntax(families.ToEquatable());
+        select new SpecSyntax(families.ToEquatableArray());
 }

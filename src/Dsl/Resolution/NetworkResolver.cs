@@ -57,7 +57,7 @@ public static class NetworkResolver
         var resolvedStages = stages.ToEquatableArray();
         return new ResolvedNetwork(
             family.Name, variant.Name, family.Namespace, variant.Resolution, variant.Width, variant.Depth,
-            variant.Dropout, variant.StochasticDepth, variant.Norm, ImageChannels, stem, resolvedStages, head, family.Classes,
+            variant.Dropout, variant.StochasticDepth, variant.Norm, stem, resolvedStages, head, family.Classes,
             CostModel.Parameters(stem, resolvedStages, head, family.Classes),
             CostModel.Macs(stem, resolvedStages, head, family.Classes));
     }

@@ -50,7 +50,6 @@ public sealed record ResolvedNetwork(
     double Dropout,
     double StochasticDepth,
     NormSpec Norm,
-    int InputChannels,
     ResolvedConv Stem,
     EquatableArray<ResolvedStage> Stages,
     ResolvedConv Head,
