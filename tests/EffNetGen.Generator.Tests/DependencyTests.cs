@@ -1,0 +1,24 @@
+using System;
+using System.Linq;
+using EffNetGen.Dsl;
+
+namespace EffNetGen.Generator.Tests;
+
+/// <summary>Guards the assembly references that decide where EffNetGen can load.</summary>
+public class DependencyTests
+{
+    [Fact]
+    public void The_generator_is_built_against_roslyn_4_8_so_dotnet_8_sdks_load_it()
+    {
+        // A generator compiled against a newer Microsoft.CodeAnalysis than the host compiler is not loaded (CS9057).
+        var roslyn = typeof(EffNetGenerator).Assembly.GetReferencedAssemblies().Single(a => a.Name == "Microsoft.CodeAnalysis");
+        Assert.Equal(new Version(4, 8, 0, 0), roslyn.Version);
+    }
+
+    [Fact]
+    public void The_dsl_depends_on_nothing_but_netstandard_and_sprache()
+    {
+        var references = typeof(SpecCompiler).Assembly.GetReferencedAssemblies().Select(a => a.Name).OrderBy(n => n, StringComparer.Ordinal);
+        Assert.Equal(new[] { "Sprache", "netstandard" }, references); // ordinal: upper case first
+    }
+}
