@@ -54,6 +54,9 @@ public class ParserTests
     [InlineData("family F {\n  stage mbconv k3 $\n}", 2, 19, "unexpected '$'", "end of line")]
     [InlineData("family {\n}", 1, 8, "unexpected '{'", "family name")]
     [InlineData("", 1, 1, "unexpected end of file", "family")]
+    [InlineData("family F {\n  stem conv k\0 }", 2, 14, "unexpected character U+0000", "expected number")]
+    [InlineData("family F {\n  variant B\U0001D7D8 { }\n}", 2, 12, "unexpected '\U0001D7D8' (U+1D7D8)", "expected '{'")]
+    [InlineData("family F {\n}\n/* never closed", 3, 1, "unterminated comment: '/*' has no closing '*/'", "")]
     [InlineData("family F { stage mbconv k3x }", 1, 29, "unexpected '}'", "expected number or identifier")]
     public void Syntax_errors_point_at_the_offending_token(string text, int line, int column, string message, string hint)
     {
@@ -65,6 +68,24 @@ public class ParserTests
         Assert.Equal((line, column), (error.Span.Line, error.Span.Column));
         Assert.Contains(message, error.Message);
         Assert.Contains(hint, error.Message);
+    }
+
+    [Fact]
+    public void Deep_nesting_is_an_error_not_a_stack_overflow()
+    {
+        var text = "family F {\n  variant A { n " + string.Concat(System.Linq.Enumerable.Repeat("{ n ", 100_000)) + "\n";
+
+        var error = SpecParser.Parse(text).Error!;
+
+        Assert.Equal("blocks are nested more than 8 levels deep", error.Message);
+        Assert.Equal((2, 41), (error.Span.Line, error.Span.Column)); // the ninth "{"
+    }
+
+    [Fact]
+    public void Braces_in_comments_do_not_count_as_nesting()
+    {
+        var text = "/* {{{{{{{{{{{{ */ // {{{{{{{{{{{\n" + Specs.Read("efficientnet.effnet");
+        Assert.Null(SpecParser.Parse(text).Error);
     }
 
     [Fact]

@@ -18,6 +18,12 @@ public static class SpecParser
     /// <summary>Parses <paramref name="text"/>; never throws for any input.</summary>
     public static ParseResult Parse(string text)
     {
+        if (NestingGuard.FirstTooDeep(text) is { } tooDeep)
+        {
+            return new ParseResult(null, SpecDiagnostic.Create(DiagnosticCatalog.SyntaxError, tooDeep,
+                $"blocks are nested more than {NestingGuard.MaxDepth} levels deep"));
+        }
+
         // Sprache counts lines at '\n' only; a lone '\r' (old Mac line ending) is a line break for
         // Roslyn and editors. Replacing it keeps every offset, so spans stay exact.
         var result = SpecGrammar.File.TryParse(LoneCarriageReturn.Replace(text, "\n"));
@@ -31,6 +37,11 @@ public static class SpecParser
         var at = failure.Remainder;
         var token = TokenAt(text, at.Position);
         var expected = failure.Expectations.Distinct().ToList();
+        if (string.CompareOrdinal(text, at.Position, "/*", 0, 2) == 0 && text.IndexOf("*/", at.Position + 2, System.StringComparison.Ordinal) < 0)
+        {
+            var comment = new SourceSpan(at.Position, 2, at.Line, at.Column, at.Line, at.Column + 2);
+            return SpecDiagnostic.Create(DiagnosticCatalog.SyntaxError, comment, "unterminated comment: '/*' has no closing '*/'");
+        }
         var message = $"unexpected {Describe(token)}";
         if (expected.Count > 0)
         {
@@ -56,7 +67,12 @@ public static class SpecParser
         {
             end++;
         }
-        return end > position ? text.Substring(position, end - position) : text.Substring(position, 1);
+        if (end > position)
+        {
+            return text.Substring(position, end - position);
+        }
+        var isPair = position + 1 < text.Length && char.IsSurrogatePair(text[position], text[position + 1]);
+        return text.Substring(position, isPair ? 2 : 1);
     }
 
     private static string Describe(string token) => token switch
@@ -64,6 +80,7 @@ public static class SpecParser
         "" => "end of file",
         "\n" or "\r" => "end of line",
         _ when char.IsControl(token[0]) => $"character U+{(int)token[0]:X4}",
+        _ when token.Length == 2 && char.IsSurrogatePair(token[0], token[1]) => $"'{token}' (U+{char.ConvertToUtf32(token[0], token[1]):X})",
         _ => $"'{token}'",
     };
 
