@@ -27,10 +27,21 @@ public static class SpecCompiler
         }
         var bound = SpecBinder.Bind(parsed.Syntax);
         var networks = new List<ResolvedNetwork>();
+        var diagnostics = bound.Diagnostics.ToList();
         foreach (var family in bound.Families)
         {
-            networks.AddRange(family.Variants.Select(v => NetworkResolver.Resolve(family, v)));
+            foreach (var variant in family.Variants)
+            {
+                if (ResolutionLimits.Problem(family, variant) is { } problem)
+                {
+                    diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidValue, variant.Span, $"variant '{variant.Name}'", problem));
+                }
+                else
+                {
+                    networks.Add(NetworkResolver.Resolve(family, variant));
+                }
+            }
         }
-        return new SpecCompilation(networks.ToEquatableArray(), bound.Diagnostics);
+        return new SpecCompilation(networks.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
 }

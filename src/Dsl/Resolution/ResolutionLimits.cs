@@ -1,0 +1,45 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using EffNetGen.Dsl.Model;
+
+namespace EffNetGen.Dsl.Resolution;
+
+/// <summary>
+/// Sizes beyond which a variant is rejected before anything is allocated, so a typo such as
+/// <c>depth 1e9</c> cannot hang or exhaust the IDE. Far above any published EfficientNet
+/// (B7: 55 blocks, 3,840 channels, 600 px).
+/// </summary>
+public static class ResolutionLimits
+{
+    /// <summary>Blocks in the whole network.</summary>
+    public const int MaxBlocks = 10_000;
+
+    /// <summary>Channels of any one layer, expansion included.</summary>
+    public const int MaxChannels = 1_000_000;
+
+    /// <summary>Input height and width.</summary>
+    public const int MaxResolution = 65_536;
+
+    /// <summary>Why <paramref name="variant"/> is too large to resolve, or null. Computed in doubles: nothing overflows.</summary>
+    public static string? Problem(FamilySpec family, VariantSpec variant)
+    {
+        var blocks = family.Stages.Sum(s => Math.Ceiling(s.Repeats * variant.Depth));
+        if (blocks > MaxBlocks)
+        {
+            return $"resolves to {Grouped(blocks)} blocks; at most {Grouped(MaxBlocks)} are supported";
+        }
+        var channels = family.Stages.Select(s => s.Channels * Math.Max(1, s.Expansion))
+            .Concat(new double[] { family.Stem.Channels, family.Head.Channels })
+            .Max() * variant.Width;
+        if (channels > MaxChannels)
+        {
+            return $"resolves to layers of {Grouped(channels)} channels; at most {Grouped(MaxChannels)} are supported";
+        }
+        return variant.Resolution > MaxResolution
+            ? $"resolution {Grouped(variant.Resolution)} is above the supported {Grouped(MaxResolution)}"
+            : null;
+    }
+
+    private static string Grouped(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}
