@@ -5,7 +5,7 @@ using System.Text;
 using EffNetGen.Dsl;
 using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Generator.Diagnostics;
-using EffNetGen.Generator.Emit;
+using EffNetGen.CodeGen;
 using EffNetGen.Generator.Models;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -20,9 +20,6 @@ namespace EffNetGen.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class EffNetGenerator : IIncrementalGenerator
 {
-    /// <summary>Written into <c>[GeneratedCode]</c>.</summary>
-    public static readonly string Version = typeof(EffNetGenerator).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -77,7 +74,7 @@ public sealed class EffNetGenerator : IIncrementalGenerator
             Report(context, DiagnosticCatalog.Duplicate, model.SpecPath,
                 "generated type", model.FullTypeName, " (more than one .effnet file of this project defines it)");
         }
-        else if (Render(context, model.SpecPath, () => ModelEmitter.Emit(model, Version)) is { } source)
+        else if (Render(context, model.SpecPath, () => ModelEmitter.Emit(model)) is { } source)
         {
             context.AddSource(model.HintName, source);
         }
@@ -88,7 +85,7 @@ public sealed class EffNetGenerator : IIncrementalGenerator
     {
         var registered = models.Where(m => !duplicateTypes.Contains(m.FullTypeName)).ToList();
         if (registered.Count > 0
-            && Render(context, registered[0].SpecPath, () => RegistryEmitter.Emit(rootNamespace, registered, Version)) is { } source)
+            && Render(context, registered[0].SpecPath, () => RegistryEmitter.Emit(rootNamespace, registered)) is { } source)
         {
             context.AddSource(rootNamespace + "." + RegistryEmitter.ClassName + ".g.cs", source);
         }

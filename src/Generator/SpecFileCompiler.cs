@@ -4,6 +4,7 @@ using System.Threading;
 using EffNetGen.Dsl;
 using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Dsl.Text;
+using EffNetGen.CodeGen;
 using EffNetGen.Generator.Diagnostics;
 using EffNetGen.Generator.Models;
 using Microsoft.CodeAnalysis.Diagnostics;

@@ -1,4 +1,5 @@
 using EffNetGen.Dsl;
+using EffNetGen.CodeGen;
 using EffNetGen.Generator.Diagnostics;
 
 namespace EffNetGen.Generator.Models;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EffNetGen.Generator.Emit;
+namespace EffNetGen.CodeGen;
 
 /// <summary>A minimal indented writer; output always uses '\n' line endings so it is byte-identical everywhere.</summary>
 internal sealed class CodeWriter

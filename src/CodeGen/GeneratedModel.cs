@@ -1,6 +1,6 @@
 using EffNetGen.Dsl.Resolution;
 
-namespace EffNetGen.Generator.Models;
+namespace EffNetGen.CodeGen;
 
 /// <summary>
 /// One class to emit: a resolved variant, its namespace and its spec file. No source span: moving a

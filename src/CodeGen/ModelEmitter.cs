@@ -1,20 +1,23 @@
 using System.Globalization;
 using System.Linq;
 using EffNetGen.Dsl.Resolution;
-using EffNetGen.Generator.Models;
 
-namespace EffNetGen.Generator.Emit;
+namespace EffNetGen.CodeGen;
 
 /// <summary>
 /// Emits one TorchSharp module class per variant: constants, an XML doc with the resolved stage table,
 /// and a constructor that builds every block with literal numbers, in torchvision's module layout.
 /// </summary>
-internal static class ModelEmitter
+public static class ModelEmitter
 {
+    /// <summary>Written into <c>[GeneratedCode]</c>: the version of this emitter.</summary>
+    public static readonly string Version = typeof(ModelEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
     private const string Runtime = "global::EffNetGen.Runtime";
     private const string Nn = "global::TorchSharp.torch.nn";
 
-    public static string Emit(GeneratedModel model, string generatorVersion)
+    /// <summary>The C# source of <paramref name="model"/>'s class (always '\n' line endings).</summary>
+    public static string Emit(GeneratedModel model)
     {
         var n = model.Network;
         var w = new CodeWriter()
@@ -25,7 +28,7 @@ internal static class ModelEmitter
             .Open($"namespace {model.Namespace}");
 
         WriteDocumentation(w, n);
-        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"EffNetGen\", {Literal.Of(generatorVersion)})]")
+        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"EffNetGen\", {Literal.Of(Version)})]")
          .Open($"public sealed partial class {n.ClassName} : {Runtime}.EfficientNetModule");
 
         WriteConstants(w, n);

@@ -1,15 +1,16 @@
 using System.Collections.Generic;
 using System.Linq;
-using EffNetGen.Generator.Models;
 
-namespace EffNetGen.Generator.Emit;
+namespace EffNetGen.CodeGen;
 
 /// <summary>Emits <c>EffNetModels</c>: every generated variant of the compilation, by name (timm's <c>create_model</c>).</summary>
-internal static class RegistryEmitter
+public static class RegistryEmitter
 {
+    /// <summary>The registry's class name.</summary>
     public const string ClassName = "EffNetModels";
 
-    public static string Emit(string rootNamespace, IEnumerable<GeneratedModel> models, string generatorVersion)
+    /// <summary>The registry source for <paramref name="models"/>, in <paramref name="rootNamespace"/>.</summary>
+    public static string Emit(string rootNamespace, IEnumerable<GeneratedModel> models)
     {
         const string Info = "global::EffNetGen.Runtime.ModelInfo";
         const string Module = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
@@ -19,7 +20,7 @@ internal static class RegistryEmitter
             .Line()
             .Open($"namespace {rootNamespace}")
             .Line("/// <summary>Every EffNetGen model generated in this assembly, to list or create by name.</summary>")
-            .Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"EffNetGen\", {Literal.Of(generatorVersion)})]")
+            .Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"EffNetGen\", {Literal.Of(ModelEmitter.Version)})]")
             .Open($"public static partial class {ClassName}")
             .Line("/// <summary>All variants, ordered by name.</summary>")
             .Line($"public static global::System.Collections.Generic.IReadOnlyList<{Info}> All {{ get; }} = new {Info}[]")
