@@ -15,7 +15,7 @@ namespace EffNetGen.Generator;
 /// <summary>
 /// Turns every <c>*.effnet</c> AdditionalFile into TorchSharp EfficientNet classes, one per variant,
 /// plus a registry of them all. Spec errors become EFF diagnostics located in the spec; the generator
-/// never throws. Only spec files and the root namespace flow in, so C# edits regenerate nothing.
+/// never throws. Only spec files and MSBuild options flow in, so C# edits regenerate nothing.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class EffNetGenerator : IIncrementalGenerator
@@ -23,9 +23,9 @@ public sealed class EffNetGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // The consuming project's root namespace, reduced to a string so it compares by value.
-        var rootNamespace = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => SpecFileCompiler.RootNamespace(options.GlobalOptions))
+        // The consuming project's options, reduced to a record so they compare by value.
+        var options = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => SpecFileCompiler.Options(provider.GlobalOptions))
             .WithTrackingName(TrackingNames.Options);
 
         // Each spec as path + text: AdditionalText itself compares by reference.
@@ -36,7 +36,7 @@ public sealed class EffNetGenerator : IIncrementalGenerator
 
         // Parse, bind and resolve each file on its own, so editing one spec leaves the others cached.
         var compiled = specFiles
-            .Combine(rootNamespace)
+            .Combine(options)
             .Select(static (input, ct) => SpecFileCompiler.Compile(input.Left, input.Right, ct))
             .WithTrackingName(TrackingNames.Compiled);
 
@@ -63,7 +63,7 @@ public sealed class EffNetGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(models.Combine(duplicateTypes), static (spc, input) => EmitModel(spc, input.Left, input.Right));
 
         context.RegisterSourceOutput(
-            models.Collect().Combine(duplicateTypes).Combine(rootNamespace).WithTrackingName(TrackingNames.Registry),
+            models.Collect().Combine(duplicateTypes).Combine(options).WithTrackingName(TrackingNames.Registry),
             static (spc, input) => EmitRegistry(spc, input.Left.Left, input.Left.Right, input.Right));
     }
 
@@ -81,13 +81,14 @@ public sealed class EffNetGenerator : IIncrementalGenerator
     }
 
     private static void EmitRegistry(
-        SourceProductionContext context, ImmutableArray<GeneratedModel> models, EquatableArray<string> duplicateTypes, string rootNamespace)
+        SourceProductionContext context, ImmutableArray<GeneratedModel> models, EquatableArray<string> duplicateTypes, GeneratorOptions options)
     {
         var registered = models.Where(m => !duplicateTypes.Contains(m.FullTypeName)).ToList();
-        if (registered.Count > 0
-            && Render(context, registered[0].SpecPath, () => RegistryEmitter.Emit(rootNamespace, registered)) is { } source)
+        if (options.EmitRegistry
+            && registered.Count > 0
+            && Render(context, registered[0].SpecPath, () => RegistryEmitter.Emit(options.Namespace, registered)) is { } source)
         {
-            context.AddSource(rootNamespace + "." + RegistryEmitter.ClassName + ".g.cs", source);
+            context.AddSource(options.Namespace + "." + RegistryEmitter.ClassName + ".g.cs", source);
         }
     }
 

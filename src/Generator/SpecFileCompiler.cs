@@ -20,24 +20,30 @@ public static class SpecFileCompiler
     /// <summary>Where diagnostics about a whole file point: its first character.</summary>
     public static readonly SourceSpan FileStart = new(0, 0, 1, 1, 1, 1);
 
-    /// <summary>The consuming project's <c>RootNamespace</c> (made visible by build/EffNetGen.props).</summary>
-    public static string RootNamespace(AnalyzerConfigOptions options) =>
-        options.TryGetValue("build_property.RootNamespace", out var ns) && !string.IsNullOrWhiteSpace(ns)
-            ? ns.Trim()
-            : DefaultNamespace;
+    /// <summary>
+    /// Reads the options made visible by buildTransitive/EffNetGen.props: <c>EffNetGenNamespace</c>,
+    /// else <c>RootNamespace</c>, else <see cref="DefaultNamespace"/>; <c>EffNetGenRegistry</c> (default true).
+    /// </summary>
+    public static GeneratorOptions Options(AnalyzerConfigOptions options)
+    {
+        string? Property(string name) =>
+            options.TryGetValue("build_property." + name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        var emitRegistry = !bool.TryParse(Property("EffNetGenRegistry"), out var registry) || registry;
+        return new GeneratorOptions(Property("EffNetGenNamespace") ?? Property("RootNamespace") ?? DefaultNamespace, emitRegistry);
+    }
 
     /// <summary>
     /// Compiles one spec file. Any exception from the DSL becomes an EFF0099 diagnostic on the file,
     /// never a CS8785 that would stop all generation in the user's project.
     /// </summary>
-    public static SpecFileResult Compile(SpecFile file, string rootNamespace, CancellationToken cancellationToken)
+    public static SpecFileResult Compile(SpecFile file, GeneratorOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
             var compilation = SpecCompiler.Compile(file.Text);
             var models = compilation.Succeeded
-                ? compilation.Networks.Select(n => new GeneratedModel(n, n.Namespace ?? rootNamespace, file.Path)).ToEquatableArray()
+                ? compilation.Networks.Select(n => new GeneratedModel(n, n.Namespace ?? options.Namespace, file.Path)).ToEquatableArray()
                 : EquatableArray<GeneratedModel>.Empty;
             var diagnostics = compilation.Diagnostics.Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray();
             return new SpecFileResult(models, diagnostics);

@@ -3,7 +3,7 @@ namespace EffNetGen.Generator;
 /// <summary>Names of the pipeline steps, so tests can assert what was cached.</summary>
 public static class TrackingNames
 {
-    /// <summary>The generator's options (root namespace).</summary>
+    /// <summary>The generator's MSBuild options.</summary>
     public const string Options = nameof(Options);
 
     /// <summary>Each <c>.effnet</c> file as path + text.</summary>

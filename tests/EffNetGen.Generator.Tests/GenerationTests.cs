@@ -52,6 +52,23 @@ public class GenerationTests
         Assert.Contains("\"Vision.Backbones.EfficientNetB3\"", GeneratorHarness.Source(result, "Sample.Models.EffNetModels.g.cs"));
     }
 
+    [Fact]
+    public void MSBuild_options_set_the_namespace_and_can_turn_the_registry_off()
+    {
+        var properties = new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["EffNetGenNamespace"] = "Company.Vision",
+            ["EffNetGenRegistry"] = "false",
+        };
+
+        var (result, output, _) = GeneratorHarness.Run(properties, ShippedSpec());
+
+        var hints = result.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
+        Assert.Contains("Company.Vision.EfficientNetB0.g.cs", hints);
+        Assert.DoesNotContain(hints, h => h.Contains("EffNetModels"));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
     [Theory]
     [InlineData("de-DE")]
     [InlineData("fr-FR")]

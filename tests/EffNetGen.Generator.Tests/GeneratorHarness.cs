@@ -34,17 +34,26 @@ internal static class GeneratorHarness
             // As the SDK does: TorchSharp targets net8.0, and its System.Runtime 8.0 unifies with 10.0.
             .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
 
-    public static GeneratorDriver Driver(params AdditionalText[] specs) => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver Driver(params AdditionalText[] specs) => Driver(new Dictionary<string, string>(), specs);
+
+    /// <summary>A driver whose project sets RootNamespace plus <paramref name="properties"/> (MSBuild name → value).</summary>
+    public static GeneratorDriver Driver(IReadOnlyDictionary<string, string> properties, params AdditionalText[] specs) => CSharpGeneratorDriver.Create(
         new[] { new EffNetGenerator().AsSourceGenerator() },
         specs,
         new CSharpParseOptions(LanguageVersion.Latest),
-        new OptionsProvider(new Dictionary<string, string> { ["build_property.RootNamespace"] = RootNamespace }),
+        new OptionsProvider(properties.Append(new("RootNamespace", RootNamespace))
+            .ToDictionary(p => "build_property." + p.Key, p => p.Value)),
         new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over <paramref name="specs"/>; returns the output compilation too.</summary>
-    public static (GeneratorDriverRunResult Result, Compilation Output, GeneratorDriver Driver) Run(params AdditionalText[] specs)
+    public static (GeneratorDriverRunResult Result, Compilation Output, GeneratorDriver Driver) Run(params AdditionalText[] specs) =>
+        Run(new Dictionary<string, string>(), specs);
+
+    /// <summary>Runs the generator once with MSBuild <paramref name="properties"/> set.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output, GeneratorDriver Driver) Run(
+        IReadOnlyDictionary<string, string> properties, params AdditionalText[] specs)
     {
-        var driver = Driver(specs).RunGeneratorsAndUpdateCompilation(Compilation(), out var output, out _);
+        var driver = Driver(properties, specs).RunGeneratorsAndUpdateCompilation(Compilation(), out var output, out _);
         return (driver.GetRunResult(), output, driver);
     }
 
