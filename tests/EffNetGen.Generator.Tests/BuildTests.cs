@@ -1,8 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.IO;
-using System.Reflection;
-using System.Runtime.CompilerServices;
+using EffNetGen.Tests.Shared;
 
 namespace EffNetGen.Generator.Tests;
 
@@ -19,7 +17,7 @@ public class BuildTests
         var directory = Directory.CreateTempSubdirectory("effnetgen-build-");
         try
         {
-            var generator = Path.Combine(RepositoryRoot(), "src", "Generator", "EffNetGen.Generator.csproj");
+            var generator = Repository.PathOf("src", "Generator", "EffNetGen.Generator.csproj");
             File.WriteAllText(Path.Combine(directory.FullName, "Consumer.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
@@ -38,7 +36,7 @@ public class BuildTests
                 }
                 """);
 
-            var (exitCode, output) = Run("dotnet", $"build -nologo -p:BuildProjectReferences=false -c {Configuration()}", directory.FullName);
+            var (exitCode, output) = ProcessRunner.Run("dotnet", $"build -nologo -p:BuildProjectReferences=false -c {Repository.Configuration}", directory.FullName);
 
             Assert.NotEqual(0, exitCode);
             Assert.Contains("bad.effnet(3,19): error EFF0005: Invalid stride 's' in 'stage': must be 1 or 2, got 3", output);
@@ -48,30 +46,5 @@ public class BuildTests
         {
             directory.Delete(recursive: true);
         }
-    }
-
-    private static string Configuration() =>
-        typeof(BuildTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-
-    private static string RepositoryRoot([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
-
-    private static (int ExitCode, string Output) Run(string command, string arguments, string workingDirectory)
-    {
-        var start = new ProcessStartInfo(command, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet build did not finish in 5 minutes:\n" + stdout);
-        }
-        return (process.ExitCode, stdout + stderr.Result);
     }
 }

@@ -1,0 +1,47 @@
+using System.IO;
+using EffNetGen.Tests.Shared;
+
+namespace EffNetGen.Package.Tests;
+
+/// <summary>A brand-new console project that uses EffNetGen from packages alone, as a user would.</summary>
+public class ConsumerTests(PackedFeed feed) : IClassFixture<PackedFeed>
+{
+    [Fact]
+    public void A_new_console_app_gets_models_generated_from_a_dropped_in_spec()
+    {
+        var app = feed.NewConsoleApp("App");
+        ProcessRunner.Succeed("dotnet", $"add package libtorch-cpu-linux-x64 --version {feed.LibTorchVersion}", app);
+        File.Copy(Repository.PathOf("specs", "efficientnet.effnet"), Path.Combine(app, "efficientnet.effnet"));
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using App;
+            using var model = new EfficientNetB0();
+            var counted = model.parameters().Sum(p => p.numel());
+            Console.WriteLine($"constant={EfficientNetB0.ParameterCount} counted={counted} registry={EffNetModels.All.Count}");
+            """);
+
+        var output = ProcessRunner.Succeed("dotnet", "run", app);
+
+        // The spec was picked up without any project edit (buildTransitive AdditionalFiles), the class
+        // landed in the project's RootNamespace, and TorchSharp's native library loaded on this host.
+        Assert.Contains("constant=5288548 counted=5288548 registry=8", output);
+    }
+
+    [Fact]
+    public void A_broken_spec_fails_the_consumers_build_at_its_line_and_column()
+    {
+        var app = feed.NewConsoleApp("Broken");
+        File.WriteAllText(Path.Combine(app, "broken.effnet"), """
+            family Broken {
+              stem  conv   k3 s2 c32
+              stage mbconv k3 s3 e1 c16 r1 se0.25
+              head  conv   k1 c64
+              variant A { resolution 32 }
+            }
+            """);
+
+        var (exitCode, output) = ProcessRunner.Run("dotnet", "build", app);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("broken.effnet(3,19): error EFF0005: Invalid stride 's' in 'stage': must be 1 or 2, got 3", output);
+    }
+}

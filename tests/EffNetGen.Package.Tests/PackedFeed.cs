@@ -1,0 +1,75 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using EffNetGen.Tests.Shared;
+
+namespace EffNetGen.Package.Tests;
+
+/// <summary>
+/// EffNetGen and EffNetGen.Runtime packed into a temporary folder feed, under a version unique to this
+/// run (so no stale copy in the NuGet cache can stand in), plus a NuGet.config for consumer projects.
+/// </summary>
+public sealed class PackedFeed : IDisposable
+{
+    public PackedFeed()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("effnetgen-consumer-");
+        Feed = Path.Combine(Directory.FullName, "feed");
+        Version = $"{typeof(PackedFeed).Assembly.GetName().Version!.ToString(3)}-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        foreach (var project in new[] { "src/Runtime/EffNetGen.Runtime.csproj", "src/Package/EffNetGen.csproj" })
+        {
+            ProcessRunner.Succeed("dotnet",
+                $"pack \"{Repository.PathOf(project)}\" --no-build -c {Repository.Configuration} -o \"{Feed}\" -p:PackageVersion={Version}",
+                Repository.Root);
+        }
+        File.WriteAllText(Path.Combine(Directory.FullName, "NuGet.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+    }
+
+    public DirectoryInfo Directory { get; }
+
+    public string Feed { get; }
+
+    public string Version { get; }
+
+    public string LibTorchVersion { get; } = typeof(PackedFeed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "LibTorchVersion").Value!;
+
+    /// <summary>`dotnet new console` in a new folder beside the NuGet.config, with EffNetGen added from the feed.</summary>
+    public string NewConsoleApp(string name)
+    {
+        ProcessRunner.Succeed("dotnet", $"new console -n {name} -o {name}", Directory.FullName);
+        var app = Path.Combine(Directory.FullName, name);
+        ProcessRunner.Succeed("dotnet", $"add package EffNetGen --version {Version}", app);
+        return app;
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(recursive: true);
+        // Drop this run's packages from the global cache: they are unique to it and would only pile up.
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var id in new[] { "effnetgen", "effnetgen.runtime" })
+        {
+            var folder = Path.Combine(cache, id, Version);
+            if (System.IO.Directory.Exists(folder))
+            {
+                System.IO.Directory.Delete(folder, recursive: true);
+            }
+            if (System.IO.Directory.Exists(Path.Combine(cache, id)) && !System.IO.Directory.EnumerateFileSystemEntries(Path.Combine(cache, id)).Any())
+            {
+                System.IO.Directory.Delete(Path.Combine(cache, id));
+            }
+        }
+    }
+}
