@@ -1,3 +1,4 @@
+using EffNetGen.Dsl;
 using EffNetGen.Dsl.Resolution;
 
 namespace EffNetGen.CodeGen;
@@ -13,4 +14,16 @@ public sealed record GeneratedModel(ResolvedNetwork Network, string Namespace, s
 
     /// <summary>Unique within the compilation as long as type names are.</summary>
     public string HintName => FullTypeName + ".g.cs";
+
+    /// <summary>Used when the project sets no namespace and the spec has no <c>namespace</c> statement.</summary>
+    public const string DefaultNamespace = "EffNetGen.Models";
+
+    /// <summary>
+    /// The classes to emit for a compiled spec file: one per variant, in the spec's namespace or else
+    /// <paramref name="defaultNamespace"/>; none at all when the file has errors.
+    /// </summary>
+    public static EquatableArray<GeneratedModel> For(SpecCompilation compilation, string specPath, string defaultNamespace) =>
+        compilation.Succeeded
+            ? System.Linq.Enumerable.Select(compilation.Networks, n => new GeneratedModel(n, n.Namespace ?? defaultNamespace, specPath)).ToEquatableArray()
+            : EquatableArray<GeneratedModel>.Empty;
 }

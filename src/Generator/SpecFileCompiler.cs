@@ -14,22 +14,19 @@ namespace EffNetGen.Generator;
 /// <summary>The generator's transform steps, as plain functions over equatable models.</summary>
 public static class SpecFileCompiler
 {
-    /// <summary>Used when the project sets no RootNamespace and the spec no <c>namespace</c>.</summary>
-    public const string DefaultNamespace = "EffNetGen.Models";
-
     /// <summary>Where diagnostics about a whole file point: its first character.</summary>
     public static readonly SourceSpan FileStart = new(0, 0, 1, 1, 1, 1);
 
     /// <summary>
     /// Reads the options made visible by buildTransitive/EffNetGen.props: <c>EffNetGenNamespace</c>,
-    /// else <c>RootNamespace</c>, else <see cref="DefaultNamespace"/>; <c>EffNetGenRegistry</c> (default true).
+    /// else <c>RootNamespace</c>, else <see cref="GeneratedModel.DefaultNamespace"/>; <c>EffNetGenRegistry</c> (default true).
     /// </summary>
     public static GeneratorOptions Options(AnalyzerConfigOptions options)
     {
         string? Property(string name) =>
             options.TryGetValue("build_property." + name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
         var emitRegistry = !bool.TryParse(Property("EffNetGenRegistry"), out var registry) || registry;
-        return new GeneratorOptions(Property("EffNetGenNamespace") ?? Property("RootNamespace") ?? DefaultNamespace, emitRegistry);
+        return new GeneratorOptions(Property("EffNetGenNamespace") ?? Property("RootNamespace") ?? GeneratedModel.DefaultNamespace, emitRegistry);
     }
 
     /// <summary>
@@ -42,9 +39,7 @@ public static class SpecFileCompiler
         try
         {
             var compilation = SpecCompiler.Compile(file.Text);
-            var models = compilation.Succeeded
-                ? compilation.Networks.Select(n => new GeneratedModel(n, n.Namespace ?? options.Namespace, file.Path)).ToEquatableArray()
-                : EquatableArray<GeneratedModel>.Empty;
+            var models = GeneratedModel.For(compilation, file.Path, options.Namespace);
             var diagnostics = compilation.Diagnostics.Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray();
             return new SpecFileResult(models, diagnostics);
         }

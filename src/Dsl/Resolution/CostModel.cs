@@ -12,17 +12,26 @@ public static class CostModel
 {
     /// <summary>Learnable parameters, as <c>parameters()</c> sums them.</summary>
     public static long Parameters(ResolvedConv stem, EquatableArray<ResolvedStage> stages, ResolvedConv head, int classes) =>
-        ConvNormParameters(stem.InputChannels, stem.OutputChannels, stem.Kernel, 1)
-        + stages.SelectMany(s => s.Blocks).Sum(BlockParameters)
-        + ConvNormParameters(head.InputChannels, head.OutputChannels, head.Kernel, 1)
-        + ((long)head.OutputChannels * classes) + classes;
+        Parameters(stem) + stages.Sum(Parameters) + Parameters(head) + ClassifierParameters(head.OutputChannels, classes);
 
     /// <summary>Multiply-accumulates of one forward pass of a single image.</summary>
     public static long Macs(ResolvedConv stem, EquatableArray<ResolvedStage> stages, ResolvedConv head, int classes) =>
-        ConvMacs(stem.InputChannels, stem.OutputChannels, stem.Kernel, 1, stem.OutputSize)
-        + stages.SelectMany(s => s.Blocks).Sum(BlockMacs)
-        + ConvMacs(head.InputChannels, head.OutputChannels, head.Kernel, 1, head.OutputSize)
-        + ((long)head.OutputChannels * classes);
+        Macs(stem) + stages.Sum(Macs) + Macs(head) + ((long)head.OutputChannels * classes);
+
+    /// <summary>Parameters of a conv-BatchNorm layer (stem or head).</summary>
+    public static long Parameters(ResolvedConv conv) => ConvNormParameters(conv.InputChannels, conv.OutputChannels, conv.Kernel, 1);
+
+    /// <summary>MACs of a conv-BatchNorm layer (stem or head).</summary>
+    public static long Macs(ResolvedConv conv) => ConvMacs(conv.InputChannels, conv.OutputChannels, conv.Kernel, 1, conv.OutputSize);
+
+    /// <summary>Parameters of all blocks of a stage.</summary>
+    public static long Parameters(ResolvedStage stage) => stage.Blocks.Sum(BlockParameters);
+
+    /// <summary>MACs of all blocks of a stage.</summary>
+    public static long Macs(ResolvedStage stage) => stage.Blocks.Sum(BlockMacs);
+
+    /// <summary>Parameters of the linear classifier (weight and bias).</summary>
+    public static long ClassifierParameters(int features, int classes) => ((long)features * classes) + classes;
 
     private static long BlockParameters(ResolvedBlock b) =>
         (b.HasExpansion ? ConvNormParameters(b.InputChannels, b.ExpandedChannels, 1, 1) : 0)
