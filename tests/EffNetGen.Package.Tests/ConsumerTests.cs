@@ -4,7 +4,8 @@ using EffNetGen.Tests.Shared;
 namespace EffNetGen.Package.Tests;
 
 /// <summary>A brand-new console project that uses EffNetGen from packages alone, as a user would.</summary>
-public class ConsumerTests(PackedFeed feed) : IClassFixture<PackedFeed>
+[Collection(PackedFeedCollection.Name)]
+public class ConsumerTests(PackedFeed feed)
 {
     [Fact]
     public void A_new_console_app_gets_models_generated_from_a_dropped_in_spec()

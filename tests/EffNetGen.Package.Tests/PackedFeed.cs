@@ -7,7 +7,7 @@ using EffNetGen.Tests.Shared;
 namespace EffNetGen.Package.Tests;
 
 /// <summary>
-/// EffNetGen and EffNetGen.Runtime packed into a temporary folder feed, under a version unique to this
+/// EffNetGen, EffNetGen.Runtime and the EffNetGen.Cli tool packed into a temporary folder feed, under a version unique to this
 /// run (so no stale copy in the NuGet cache can stand in), plus a NuGet.config for consumer projects.
 /// </summary>
 public sealed class PackedFeed : IDisposable
@@ -16,8 +16,8 @@ public sealed class PackedFeed : IDisposable
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("effnetgen-consumer-");
         Feed = Path.Combine(Directory.FullName, "feed");
-        Version = $"{typeof(PackedFeed).Assembly.GetName().Version!.ToString(3)}-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-        foreach (var project in new[] { "src/Runtime/EffNetGen.Runtime.csproj", "src/Package/EffNetGen.csproj" })
+        Version = $"{typeof(PackedFeed).Assembly.GetName().Version!.ToString(3)}-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid():N}";
+        foreach (var project in new[] { "src/Runtime/EffNetGen.Runtime.csproj", "src/Package/EffNetGen.csproj", "src/Cli/EffNetGen.Cli.csproj" })
         {
             ProcessRunner.Succeed("dotnet",
                 $"pack \"{Repository.PathOf(project)}\" --no-build -c {Repository.Configuration} -o \"{Feed}\" -p:PackageVersion={Version}",
@@ -59,7 +59,7 @@ public sealed class PackedFeed : IDisposable
         // Drop this run's packages from the global cache: they are unique to it and would only pile up.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "effnetgen", "effnetgen.runtime" })
+        foreach (var id in new[] { "effnetgen", "effnetgen.runtime", "effnetgen.cli" })
         {
             var folder = Path.Combine(cache, id, Version);
             if (System.IO.Directory.Exists(folder))
@@ -72,4 +72,11 @@ public sealed class PackedFeed : IDisposable
             }
         }
     }
+}
+
+/// <summary>One feed for all package tests: packed once, used by one test at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class PackedFeedCollection : ICollectionFixture<PackedFeed>
+{
+    public const string Name = "packed feed";
 }

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Linq;
+using EffNetGen.Dsl.Resolution;
+using Spectre.Console;
+
+namespace EffNetGen.Cli.Commands;
+
+/// <summary><c>effnet diff file A B</c>: stage-by-stage channels, repeats and parameters of two variants.</summary>
+internal static class DiffCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The .effnet spec file." };
+        var first = new Argument<string>("variantA") { Description = "A variant: its name (B0), class (EfficientNetB0) or model name (efficientnet_b0)." };
+        var second = new Argument<string>("variantB") { Description = "The variant to compare it with." };
+        var command = new Command("diff", "Compare two variants of a spec stage by stage.") { file, first, second };
+        command.SetAction(parse =>
+        {
+            var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            if (SpecFiles.Load(new[] { parse.GetRequiredValue(file) }, error) is not { } specs || SpecFiles.ReportDiagnostics(specs, error))
+            {
+                return EffNetCli.Failure;
+            }
+            var networks = SpecFiles.Networks(specs).ToList();
+            var a = Find(networks, parse.GetRequiredValue(first), error);
+            var b = Find(networks, parse.GetRequiredValue(second), error);
+            if (a is null || b is null)
+            {
+                return EffNetCli.Failure;
+            }
+            Terminal.For(output).Write(Compare(a, b));
+            return EffNetCli.Success;
+        });
+        return command;
+    }
+
+    private static ResolvedNetwork? Find(IReadOnlyList<ResolvedNetwork> networks, string name, System.IO.TextWriter error)
+    {
+        var matches = networks.Where(n => new[] { n.Variant, n.ClassName, n.ModelName }.Contains(name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+        error.WriteLine(matches.Count == 0
+            ? $"error: no variant named '{name}'; the spec has: {string.Join(", ", networks.Select(n => n.Variant))}"
+            : $"error: '{name}' is ambiguous: {string.Join(", ", matches.Select(n => n.ClassName))}; use the class name");
+        return null;
+    }
+
+    private static Table Compare(ResolvedNetwork a, ResolvedNetwork b)
+    {
+        var table = new Table()
+            .Title(Markup.Escape($"{a.ClassName} → {b.ClassName}"))
+            .AddColumns("stage")
+            .AddColumns(new[] { $"channels", "repeats", $"params {a.Variant}", $"params {b.Variant}", "Δ params" }
+                .Select(c => new TableColumn(Markup.Escape(c)).RightAligned()).ToArray());
+        void Row(string stage, int? channelsA, int? channelsB, int? repeatsA, int? repeatsB, long paramsA, long paramsB) =>
+            table.AddPlainRow(stage, Change(channelsA, channelsB), Change(repeatsA, repeatsB), Format.Count(paramsA), Format.Count(paramsB), Format.Signed(paramsB - paramsA));
+
+        Row("stem", a.Stem.OutputChannels, b.Stem.OutputChannels, 1, 1, CostModel.Parameters(a.Stem), CostModel.Parameters(b.Stem));
+        for (var i = 0; i < Math.Max(a.Stages.Count, b.Stages.Count); i++)
+        {
+            var (sa, sb) = (i < a.Stages.Count ? a.Stages[i] : null, i < b.Stages.Count ? b.Stages[i] : null);
+            Row(Format.Count(i + 1), sa?.Channels, sb?.Channels, sa?.Repeats, sb?.Repeats,
+                sa is null ? 0 : CostModel.Parameters(sa), sb is null ? 0 : CostModel.Parameters(sb));
+        }
+        Row("head", a.Head.OutputChannels, b.Head.OutputChannels, 1, 1, CostModel.Parameters(a.Head), CostModel.Parameters(b.Head));
+        Row("classifier", a.Classes, b.Classes, 1, 1,
+            CostModel.ClassifierParameters(a.Head.OutputChannels, a.Classes), CostModel.ClassifierParameters(b.Head.OutputChannels, b.Classes));
+        table.AddPlainRow("total", "", "", Format.Count(a.Parameters), Format.Count(b.Parameters), Format.Signed(b.Parameters - a.Parameters));
+        return table;
+    }
+
+    private static string Change(int? a, int? b) => (a, b) switch
+    {
+        (null, null) => "",
+        _ when a == b => Format.Count(a!.Value),
+        _ => $"{(a is null ? "—" : Format.Count(a.Value))} → {(b is null ? "—" : Format.Count(b.Value))}",
+    };
+}

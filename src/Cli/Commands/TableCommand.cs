@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Linq;
+using System.Text.Json;
+using EffNetGen.Dsl.Resolution;
+using Spectre.Console;
+
+namespace EffNetGen.Cli.Commands;
+
+/// <summary><c>effnet table files… [--json] [--stages]</c>: every resolved variant.</summary>
+internal static class TableCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    public static Command Create()
+    {
+        var files = EffNetCli.FilesArgument();
+        var json = new Option<bool>("--json") { Description = "Print JSON (schema in docs/cli.md) instead of tables." };
+        var stages = new Option<bool>("--stages") { Description = "Also print each variant's resolved stage table." };
+        var command = new Command("table", "Print every variant: resolution, width, depth, dropout, parameters, MACs.") { files, json, stages };
+        command.SetAction(parse =>
+        {
+            var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            if (SpecFiles.Load(parse.GetRequiredValue(files), error) is not { } specs || SpecFiles.ReportDiagnostics(specs, error))
+            {
+                return EffNetCli.Failure;
+            }
+            var networks = SpecFiles.Networks(specs).ToList();
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(networks.Select(VariantJson.From), Json));
+                return EffNetCli.Success;
+            }
+            var console = Terminal.For(output);
+            console.Write(Variants(networks));
+            if (parse.GetValue(stages))
+            {
+                foreach (var network in networks)
+                {
+                    console.Write(Stages(network));
+                }
+            }
+            return EffNetCli.Success;
+        });
+        return command;
+    }
+
+    private static Table Variants(System.Collections.Generic.IEnumerable<ResolvedNetwork> networks)
+    {
+        var table = new Table().AddColumns("family", "variant", "model").AddColumns(
+            new[] { "resolution", "width", "depth", "dropout", "blocks", "parameters", "GMACs" }.Select(c => new TableColumn(c).RightAligned()).ToArray());
+        foreach (var n in networks)
+        {
+            table.AddPlainRow(n.Family, n.Variant, n.ModelName, n.Resolution.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Format.Number(n.Width), Format.Number(n.Depth), Format.Number(n.Dropout), Format.Count(n.Stages.Sum(s => s.Blocks.Count)),
+                Format.Count(n.Parameters), Format.GigaMacs(n.Macs));
+        }
+        return table;
+    }
+
+    private static Table Stages(ResolvedNetwork n)
+    {
+        var table = new Table().Title(Markup.Escape($"{n.ClassName} ({n.Resolution}×{n.Resolution})")).AddColumns("stage", "operator").AddColumns(
+            new[] { "input", "in", "channels", "repeats", "parameters" }.Select(c => new TableColumn(c).RightAligned()).ToArray());
+        table.AddPlainRow("stem", $"conv {n.Stem.Kernel}x{n.Stem.Kernel} s{n.Stem.Stride}", Size(n.Stem.InputSize),
+            Format.Count(n.Stem.InputChannels), Format.Count(n.Stem.OutputChannels), "1", Format.Count(CostModel.Parameters(n.Stem)));
+        foreach (var s in n.Stages)
+        {
+            table.AddPlainRow(Format.Count(s.Index), $"mbconv{Format.Number(s.Expansion)} {s.Kernel}x{s.Kernel} s{s.Stride}" + (s.SeRatio > 0 ? $" se{Format.Number(s.SeRatio)}" : ""),
+                Size(s.Blocks[0].InputSize), Format.Count(s.Blocks[0].InputChannels), Format.Count(s.Channels), Format.Count(s.Repeats),
+                Format.Count(CostModel.Parameters(s)));
+        }
+        table.AddPlainRow("head", $"conv {n.Head.Kernel}x{n.Head.Kernel}", Size(n.Head.InputSize), Format.Count(n.Head.InputChannels),
+            Format.Count(n.Head.OutputChannels), "1", Format.Count(CostModel.Parameters(n.Head)));
+        table.AddPlainRow("classifier", $"linear {n.Classes}", "", Format.Count(n.Head.OutputChannels), Format.Count(n.Classes), "1",
+            Format.Count(CostModel.ClassifierParameters(n.Head.OutputChannels, n.Classes)));
+        return table;
+    }
+
+    private static string Size(int size) => $"{Format.Count(size)}×{Format.Count(size)}";
+}

@@ -1,0 +1,4 @@
+using System;
+using EffNetGen.Cli;
+
+return EffNetCli.Run(args, Console.Out, Console.Error);

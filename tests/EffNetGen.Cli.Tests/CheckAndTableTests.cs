@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using EffNetGen.Tests.Shared;
+
+namespace EffNetGen.Cli.Tests;
+
+public class CheckAndTableTests
+{
+    [Fact]
+    public void Check_accepts_the_shipped_spec()
+    {
+        var (exitCode, output, error) = CliRunner.Run("check", CliRunner.ShippedSpec);
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(error);
+        Assert.Contains("ok, 8 variant(s): EfficientNetB0,", output);
+    }
+
+    [Fact]
+    public void Check_prints_compiler_style_diagnostics_and_exits_1()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("broken.effnet", CliRunner.BrokenSpec);
+
+        var (exitCode, output, _) = CliRunner.Run("check", path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"{path}(3,19): error EFF0005: Invalid stride 's' in 'stage': must be 1 or 2, got 3", output.Trim());
+    }
+
+    [Fact]
+    public void An_unreadable_file_is_an_error_naming_it()
+    {
+        var (exitCode, _, error) = CliRunner.Run("check", "no/such/file.effnet");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("no/such/file.effnet: error: cannot read the file", error);
+    }
+
+    [Fact]
+    public void Table_json_follows_the_documented_schema()
+    {
+        var (exitCode, output, _) = CliRunner.Run("table", CliRunner.ShippedSpec, "--json");
+
+        Assert.Equal(0, exitCode);
+        var variants = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(8, variants.Count);
+        var b0 = variants[0];
+        Assert.Equal(
+            new[] { "family", "name", "model", "className", "resolution", "width", "depth", "dropout", "params", "macs", "blocks", "stem", "stages", "head", "classes" },
+            b0.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("EfficientNet", "B0", 224, 0.2), (b0.GetProperty("family").GetString(), b0.GetProperty("name").GetString(),
+            b0.GetProperty("resolution").GetInt32(), b0.GetProperty("dropout").GetDouble()));
+        Assert.Equal(
+            new[] { "stage", "operator", "kernel", "stride", "expansion", "seRatio", "inputChannels", "channels", "repeats", "inputResolution", "params", "macs" },
+            b0.GetProperty("stages")[0].EnumerateObject().Select(p => p.Name));
+
+        // Against torchvision's published counts and the paper's B7 repeats, not against EffNetGen itself.
+        var expected = TorchvisionReference.ParameterCounts.Select(row => (string)row[0] + "=" + (long)row[1]);
+        Assert.Equal(expected, variants.Select(v => v.GetProperty("name").GetString() + "=" + v.GetProperty("params").GetInt64()));
+        var b7 = variants[7];
+        Assert.Equal(new[] { 4, 7, 7, 10, 10, 13, 4 }, b7.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("repeats").GetInt32()));
+        Assert.Equal(2560, b7.GetProperty("head").GetProperty("channels").GetInt32());
+    }
+
+    [Fact]
+    public void Table_text_lists_every_variant_and_with_stages_their_stage_tables()
+    {
+        var (exitCode, output, _) = CliRunner.Run("table", CliRunner.ShippedSpec, "--stages");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("efficientnet_b7", output);
+        Assert.Contains("66,347,960", output);
+        Assert.Contains("EfficientNetB3 (300×300)", output);
+        Assert.Contains("mbconv6 5x5 s2 se0.25", output);
+    }
+
+    [Fact]
+    public void Numbers_are_printed_the_same_under_any_culture()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+            var (_, output, _) = CliRunner.Run("table", CliRunner.ShippedSpec);
+            Assert.Contains("5,288,548", output);
+            Assert.Contains("0.386", output);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+}
