@@ -21,12 +21,12 @@ public class CheckAndTableTests
     public void Check_prints_compiler_style_diagnostics_and_exits_1()
     {
         using var temp = new TempDirectory();
-        var path = temp.Write("broken.effnet", CliRunner.BrokenSpec);
+        var path = temp.Write("broken.effnet", SampleSpecs.BrokenStride);
 
         var (exitCode, output, _) = CliRunner.Run("check", path);
 
         Assert.Equal(1, exitCode);
-        Assert.Equal($"{path}(3,19): error EFF0005: Invalid stride 's' in 'stage': must be 1 or 2, got 3", output.Trim());
+        Assert.Equal(path + SampleSpecs.BrokenStrideDiagnostic, output.Trim());
     }
 
     [Fact]

@@ -15,16 +15,6 @@ internal static class CliRunner
     }
 
     public static string ShippedSpec => Repository.PathOf("specs", "efficientnet.effnet");
-
-
-    public const string BrokenSpec = """
-        family Broken {
-          stem  conv   k3 s2 c32
-          stage mbconv k3 s3 e1 c16 r1 se0.25
-          head  conv   k1 c64
-          variant A { resolution 32 }
-        }
-        """;
 }
 
 /// <summary>A temporary directory, deleted on dispose.</summary>

@@ -30,13 +30,13 @@ public class GenerateAndDiffTests
     public void Generate_writes_nothing_for_a_broken_spec()
     {
         using var temp = new TempDirectory();
-        var spec = temp.Write("broken.effnet", CliRunner.BrokenSpec);
+        var spec = temp.Write("broken.effnet", SampleSpecs.BrokenStride);
         var output = System.IO.Path.Combine(temp.Path, "out");
 
         var (exitCode, _, error) = CliRunner.Run("generate", spec, "-o", output);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("broken.effnet(3,19): error EFF0005", error);
+        Assert.Contains("broken.effnet" + SampleSpecs.BrokenStrideDiagnostic, error);
         Assert.False(Directory.Exists(output));
     }
 

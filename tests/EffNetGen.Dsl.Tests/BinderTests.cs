@@ -1,24 +1,16 @@
 using System.Linq;
+using EffNetGen.Tests.Shared;
 
 namespace EffNetGen.Dsl.Tests;
 
 public class BinderTests
 {
-    private const string Valid = """
-        family F {
-          stem  conv   k3 s2 c32
-          stage mbconv k3 s1 e1 c16 r1 se0.25
-          head  conv   k1 c64
-          variant A { width 1.0 depth 1.0 resolution 32 }
-        }
-        """;
-
-    private static SpecCompilation Compile(string from, string to) => SpecCompiler.Compile(Valid.Replace(from, to));
+    private static SpecCompilation Compile(string from, string to) => SpecCompiler.Compile(SampleSpecs.Minimal.Replace(from, to));
 
     [Fact]
     public void A_minimal_valid_spec_compiles_without_diagnostics()
     {
-        var result = SpecCompiler.Compile(Valid);
+        var result = SpecCompiler.Compile(SampleSpecs.Minimal);
         Assert.Empty(result.Diagnostics);
         Assert.Equal("FA", Assert.Single(result.Networks).ClassName);
     }
@@ -72,7 +64,7 @@ public class BinderTests
     [Fact]
     public void Duplicate_variants_and_families_are_errors()
     {
-        var twice = SpecCompiler.Compile(Valid + "\n" + Valid);
+        var twice = SpecCompiler.Compile(SampleSpecs.Minimal + "\n" + SampleSpecs.Minimal);
         Assert.Contains(twice.Diagnostics, d => d.Id == "EFF0003" && d.Message == "Duplicate family 'F'" && d.Span.Line == 7);
 
         var variants = Compile("variant A { width 1.0 depth 1.0 resolution 32 }", "variant A { }\n  variant A { }");

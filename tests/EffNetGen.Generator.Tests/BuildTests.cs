@@ -27,19 +27,12 @@ public class BuildTests
                   </ItemGroup>
                 </Project>
                 """);
-            File.WriteAllText(Path.Combine(directory.FullName, "bad.effnet"), """
-                family Broken {
-                  stem  conv   k3 s2 c32
-                  stage mbconv k3 s3 e1 c16 r1 se0.25
-                  head  conv   k1 c64
-                  variant A { resolution 32 }
-                }
-                """);
+            File.WriteAllText(Path.Combine(directory.FullName, "bad.effnet"), SampleSpecs.BrokenStride);
 
             var (exitCode, output) = ProcessRunner.Run("dotnet", $"build -nologo -p:BuildProjectReferences=false -c {Repository.Configuration}", directory.FullName);
 
             Assert.NotEqual(0, exitCode);
-            Assert.Contains("bad.effnet(3,19): error EFF0005: Invalid stride 's' in 'stage': must be 1 or 2, got 3", output);
+            Assert.Contains("bad.effnet" + SampleSpecs.BrokenStrideDiagnostic, output);
             Assert.DoesNotContain("CS8785", output); // the generator loaded and did not throw
         }
         finally

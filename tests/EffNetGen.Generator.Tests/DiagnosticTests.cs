@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using EffNetGen.Tests.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
@@ -10,14 +11,7 @@ public class DiagnosticTests
 {
     private const string Path = "/0/model.effnet";
 
-    private const string Valid = """
-        family F {
-          stem  conv   k3 s2 c32
-          stage mbconv k3 s1 e1 c16 r1 se0.25
-          head  conv   k1 c64
-          variant A { resolution 32 }
-        }
-        """;
+    private const string Valid = SampleSpecs.Minimal;
 
     [Fact]
     public Task A_syntax_error_is_reported_at_its_line_and_column() => Verify(
@@ -42,10 +36,10 @@ public class DiagnosticTests
 
     [Fact]
     public Task Several_problems_are_all_reported() => Verify(
-        Valid.Replace("variant A { resolution 32 }", "variant A { resolution 0 dropout 1.5 }"),
-        new DiagnosticResult("EFF0005", DiagnosticSeverity.Error).WithSpan(Path, 5, 15, 5, 27)
+        Valid.Replace("resolution 32 }", "resolution 0 dropout 1.5 }"),
+        new DiagnosticResult("EFF0005", DiagnosticSeverity.Error).WithSpan(Path, 5, 35, 5, 47)
             .WithArguments("input resolution 'resolution' in variant 'A'", "must be a whole number ≥ 1, got 0"),
-        new DiagnosticResult("EFF0005", DiagnosticSeverity.Error).WithSpan(Path, 5, 28, 5, 39)
+        new DiagnosticResult("EFF0005", DiagnosticSeverity.Error).WithSpan(Path, 5, 48, 5, 59)
             .WithArguments("classifier dropout 'dropout' in variant 'A'", "must be in [0, 1), got 1.5"));
 
     private static Task Verify(string spec, params DiagnosticResult[] expected)

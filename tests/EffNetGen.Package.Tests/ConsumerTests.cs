@@ -31,18 +31,11 @@ public class ConsumerTests(PackedFeed feed)
     public void A_broken_spec_fails_the_consumers_build_at_its_line_and_column()
     {
         var app = feed.NewConsoleApp("Broken");
-        File.WriteAllText(Path.Combine(app, "broken.effnet"), """
-            family Broken {
-              stem  conv   k3 s2 c32
-              stage mbconv k3 s3 e1 c16 r1 se0.25
-              head  conv   k1 c64
-              variant A { resolution 32 }
-            }
-            """);
+        File.WriteAllText(Path.Combine(app, "broken.effnet"), SampleSpecs.BrokenStride);
 
         var (exitCode, output) = ProcessRunner.Run("dotnet", "build", app);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("broken.effnet(3,19): error EFF0005: Invalid stride 's' in 'stage': must be 1 or 2, got 3", output);
+        Assert.Contains("broken.effnet" + SampleSpecs.BrokenStrideDiagnostic, output);
     }
 }
