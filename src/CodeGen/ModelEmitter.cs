@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq;
+using EffNetGen.Dsl.Model;
 using EffNetGen.Dsl.Resolution;
 
 namespace EffNetGen.CodeGen;
@@ -35,8 +36,9 @@ public static class ModelEmitter
 
         w.Line($"/// <summary>Creates {Title(n)} with random weights (torchvision's initialisation).</summary>")
          .Line("/// <param name=\"numClasses\">Outputs of the classifier; <see cref=\"ParameterCount\"/> assumes <see cref=\"NumClasses\"/>.</param>")
-         .Line($"public {n.ClassName}(long numClasses = NumClasses)")
-         .Line($"    : base(nameof({n.ClassName}), CreateFeatures(), featureChannels: {Literal.Of(n.Head.OutputChannels)}, dropout: Dropout, numClasses: numClasses)")
+         .Line("/// <param name=\"device\">Where to create the parameters (default: the default device; <c>torch.META</c>: shapes only).</param>")
+         .Line($"public {n.ClassName}(long numClasses = NumClasses, global::TorchSharp.torch.Device? device = null)")
+         .Line($"    : base(nameof({n.ClassName}), CreateFeatures(device), featureChannels: {Literal.Of(n.FeatureChannels)}, dropout: Dropout, numClasses: numClasses, device: device)")
          .Line("{")
          .Line("}")
          .Line();
@@ -56,17 +58,20 @@ public static class ModelEmitter
          .Line("/// <remarks>")
          .Line("/// Resolved stage table (module <c>features.{stage}</c>):")
          .Line("/// <code>");
+        var head = n.Head is { } h
+            ? new[] { Literal.Of(n.Stages.Count + 1), $"Conv{h.Kernel}x{h.Kernel}, pooling, FC {n.Classes}", Size(h.InputSize), Literal.Of(h.OutputChannels), "1" }
+            : new[] { Literal.Of(n.Stages.Count + 1), $"pooling, FC {n.Classes}", Size(n.Stages[n.Stages.Count - 1].Blocks[0].OutputSize), Literal.Of(n.FeatureChannels), "1" };
         var rows = new[] { new[] { "stage", "operator", "input", "channels", "layers" } }
-            .Concat(new[] { new[] { "0", $"Conv{Literal.Of(n.Stem.Kernel)}x{Literal.Of(n.Stem.Kernel)}, stride {Literal.Of(n.Stem.Stride)}", Size(n.Stem.InputSize), Literal.Of(n.Stem.OutputChannels), "1" } })
+            .Concat(new[] { new[] { "0", $"Conv{n.Stem.Kernel}x{n.Stem.Kernel}, stride {n.Stem.Stride}", Size(n.Stem.InputSize), Literal.Of(n.Stem.OutputChannels), "1" } })
             .Concat(n.Stages.Select(s => new[]
             {
                 Literal.Of(s.Index),
-                $"MBConv{Literal.Of(s.Expansion).Replace(".0", "")}, k{Literal.Of(s.Kernel)}x{Literal.Of(s.Kernel)}, stride {Literal.Of(s.Stride)}" + (s.SeRatio > 0 ? $", SE {Literal.Of(s.SeRatio)}" : ""),
+                $"{Operator(s)}, k{s.Kernel}x{s.Kernel}, stride {s.Stride}" + (s.SeRatio > 0 ? $", SE {Literal.Of(s.SeRatio)}" : ""),
                 Size(s.Blocks[0].InputSize),
                 Literal.Of(s.Channels),
                 Literal.Of(s.Repeats),
             }))
-            .Concat(new[] { new[] { Literal.Of(n.Stages.Count + 1), $"Conv{Literal.Of(n.Head.Kernel)}x{Literal.Of(n.Head.Kernel)}, pooling, FC {Literal.Of(n.Classes)}", Size(n.Head.InputSize), Literal.Of(n.Head.OutputChannels), "1" } })
+            .Concat(new[] { head })
             .ToList();
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         foreach (var row in rows)
@@ -75,11 +80,26 @@ public static class ModelEmitter
             w.Line("/// " + Literal.Xml(string.Join("  ", cells).TrimEnd()));
         }
         w.Line("/// </code>")
-         .Line($"/// BatchNorm eps {Literal.Of(n.Norm.Eps)}, momentum {Literal.Of(n.Norm.Momentum)}; dropout {Literal.Of(n.Dropout)}; stochastic depth up to {Literal.Of(n.StochasticDepth)}.")
-         .Line("/// </remarks>");
+         .Line($"/// BatchNorm eps {Literal.Of(n.Norm.Eps)}, momentum {Literal.Of(n.Norm.Momentum)}; dropout {Literal.Of(n.Dropout)}; stochastic depth up to {Literal.Of(n.StochasticDepth)}"
+               + (n.Padding == Padding.Same ? "; TensorFlow 'same' padding." : "."));
+        if (n.Phi is { } phi)
+        {
+            w.Line($"/// Compound scaling phi = {Literal.Of(phi)}: FLOPs ×{Ratio(n.RequestedFlopsRatio)} of the baseline requested ((alpha·beta²·gamma²)^phi), ×{Ratio(n.RealisedFlopsRatio)} realised after rounding.");
+        }
+        w.Line("/// </remarks>");
     }
 
     private static string Size(int size) => $"{Literal.Of(size)}×{Literal.Of(size)}";
+
+    private static string Ratio(double? ratio) => (ratio ?? 0).ToString("F3", CultureInfo.InvariantCulture);
+
+    private static string Operator(ResolvedStage s) => s.Kind switch
+    {
+        BlockKind.MBConv => $"MBConv{Literal.Of(s.Expansion).Replace(".0", "")}",
+        BlockKind.DepthwiseSeparable => "DSConv",
+        BlockKind.Fused => $"FusedMBConv{Literal.Of(s.Expansion).Replace(".0", "")}",
+        _ => $"EdgeResidual{Literal.Of(s.Expansion).Replace(".0", "")}",
+    };
 
     private static void WriteConstants(CodeWriter w, ResolvedNetwork n)
     {
@@ -107,37 +127,58 @@ public static class ModelEmitter
          .Line("/// <summary>timm-style model name.</summary>")
          .Line($"public const string ModelName = {Literal.Of(n.ModelName)};")
          .Line();
+        if (n.CropPct is { } crop)
+        {
+            w.Line("/// <summary>Fraction of the image the evaluation centre crop keeps (resize to Resolution / CropPct, then crop).</summary>")
+             .Line($"public const double CropPct = {Literal.Of(crop)};")
+             .Line();
+        }
     }
 
     private static void WriteFeatures(CodeWriter w, ResolvedNetwork n)
     {
-        var last = n.Stages.Count + 1;
-        w.Open($"private static {Nn}.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures()")
+        w.Open($"private static {Nn}.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::TorchSharp.torch.Device? device)")
          .Line($"var norm = new {Runtime}.NormSettings(Eps: {Literal.Of(n.Norm.Eps)}, Momentum: {Literal.Of(n.Norm.Momentum)});")
+         .Line($"var layers = new {Runtime}.LayerSettings(norm, {Runtime}.Padding.{n.Padding}, device);")
          .Line($"return {Nn}.Sequential(")
          .Line($"    // features.0: stem, {Size(n.Stem.InputSize)} -> {Size(n.Stem.OutputSize)}")
          .Line($"    {Conv(n.Stem)},");
         foreach (var stage in n.Stages)
         {
+            var lastModule = n.Head is null && stage.Index == n.Stages.Count;
             w.Line($"    // features.{Literal.Of(stage.Index)}: stage {Literal.Of(stage.Index)}, {Literal.Of(stage.Repeats)} block(s)")
              .Line($"    {Nn}.Sequential(");
             for (var i = 0; i < stage.Blocks.Count; i++)
             {
                 var b = stage.Blocks[i];
-                w.Line($"        // features.{Literal.Of(stage.Index)}.{Literal.Of(i)}: {Literal.Of(b.InputChannels)} -> {Literal.Of(b.ExpandedChannels)} -> {Literal.Of(b.OutputChannels)}, {Size(b.InputSize)} -> {Size(b.OutputSize)}{(b.Residual ? ", residual" : "")}")
+                w.Line($"        // features.{Literal.Of(stage.Index)}.{Literal.Of(i)}: {Widths(b)}, {Size(b.InputSize)} -> {Size(b.OutputSize)}{(b.Residual ? ", residual" : "")}")
                  .Line($"        {Block(b)}{(i + 1 < stage.Blocks.Count ? "," : "")}");
             }
-            w.Line("    ),");
+            w.Line(lastModule ? "    ));" : "    ),");
         }
-        w.Line($"    // features.{Literal.Of(last)}: head, {Size(n.Head.InputSize)}")
-         .Line($"    {Conv(n.Head)});")
-         .Close();
+        if (n.Head is { } head)
+        {
+            w.Line($"    // features.{Literal.Of(n.Stages.Count + 1)}: head, {Size(head.InputSize)}")
+             .Line($"    {Conv(head)});");
+        }
+        w.Close();
     }
 
-    private static string Conv(ResolvedConv c) =>
-        $"new {Runtime}.Blocks.ConvNormActivation({Literal.Of(c.InputChannels)}, {Literal.Of(c.OutputChannels)}, kernelSize: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, norm, {Runtime}.Activation.{c.Activation})";
+    private static string Widths(ResolvedBlock b) => b.Kind == ResolvedBlockKind.Fused && !b.HasExpansion
+        ? $"{Literal.Of(b.InputChannels)} -> {Literal.Of(b.OutputChannels)}"
+        : $"{Literal.Of(b.InputChannels)} -> {Literal.Of(b.ExpandedChannels)} -> {Literal.Of(b.OutputChannels)}";
 
-    private static string Block(ResolvedBlock b) =>
-        $"new {Runtime}.Blocks.MBConv(inputChannels: {Literal.Of(b.InputChannels)}, expandedChannels: {Literal.Of(b.ExpandedChannels)}, squeezeChannels: {Literal.Of(b.SqueezeChannels)}, " +
-        $"outputChannels: {Literal.Of(b.OutputChannels)}, kernelSize: {Literal.Of(b.Kernel)}, stride: {Literal.Of(b.Stride)}, stochasticDepth: {Literal.Of(b.StochasticDepth)}, norm, {Runtime}.Activation.{b.Activation})";
+    private static string Conv(ResolvedConv c) =>
+        $"new {Runtime}.Blocks.ConvNormActivation({Literal.Of(c.InputChannels)}, {Literal.Of(c.OutputChannels)}, kernelSize: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, layers, {Runtime}.Activation.{c.Activation})";
+
+    private static string Block(ResolvedBlock b)
+    {
+        var (type, expanded) = b.Kind == ResolvedBlockKind.Inverted
+            ? ("MBConv", b.ExpandedChannels)
+            : ("FusedMBConv", b.HasExpansion ? b.ExpandedChannels : 0);
+        // The runtime adds the residual whenever the shape allows; say so only where the spec turned it off.
+        var noSkip = !b.Residual && b.Stride == 1 && b.InputChannels == b.OutputChannels ? ", residual: false" : "";
+        return $"new {Runtime}.Blocks.{type}(inputChannels: {Literal.Of(b.InputChannels)}, expandedChannels: {Literal.Of(expanded)}, squeezeChannels: {Literal.Of(b.SqueezeChannels)}, " +
+            $"outputChannels: {Literal.Of(b.OutputChannels)}, kernelSize: {Literal.Of(b.Kernel)}, stride: {Literal.Of(b.Stride)}, stochasticDepth: {Literal.Of(b.StochasticDepth)}, layers, {Runtime}.Activation.{b.Activation}{noSkip})";
+    }
 }

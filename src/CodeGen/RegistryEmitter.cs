@@ -30,7 +30,7 @@ public static class RegistryEmitter
             var n = model.Network;
             w.Line($"    new {Info}({Literal.Of(n.ModelName)}, {Literal.Of(model.FullTypeName)}, {Literal.Of(n.Family)}, {Literal.Of(n.Variant)}, " +
                    $"{Literal.Of(n.Resolution)}, {Literal.Of(n.Parameters)}, {Literal.Of(n.Macs)}, {Literal.Of(n.Classes)}, " +
-                   $"static numClasses => new global::{model.FullTypeName}(numClasses)),");
+                   $"static (numClasses, device) => new global::{model.FullTypeName}(numClasses, device)),");
         }
         return w.Line("};")
             .Line()
@@ -39,10 +39,10 @@ public static class RegistryEmitter
             .Line()
             .Line("/// <summary>Creates the variant named <paramref name=\"name\"/> with random weights.</summary>")
             .Line("/// <exception cref=\"global::System.ArgumentException\">No variant has that name; the message lists them.</exception>")
-            .Line($"public static {Module} Create(string name, long? numClasses = null) =>")
+            .Line($"public static {Module} Create(string name, long? numClasses = null, global::TorchSharp.torch.Device? device = null) =>")
             .Line("    (Find(name) ?? throw new global::System.ArgumentException(")
             .Line("        $\"No EffNetGen model named '{name}'. Available: {string.Join(\", \", global::System.Linq.Enumerable.Select(All, i => i.Name))}.\", nameof(name)))")
-            .Line("    .Create(numClasses);")
+            .Line("    .Create(numClasses, device);")
             .Close()
             .Close()
             .ToString();

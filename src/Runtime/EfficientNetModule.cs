@@ -21,7 +21,8 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> _classifier;
 
     /// <summary>Registers the generated feature extractor and adds pooling and the classifier.</summary>
-    protected EfficientNetModule(string name, nn.Module<Tensor, Tensor> features, long featureChannels, double dropout, long numClasses)
+    protected EfficientNetModule(
+        string name, nn.Module<Tensor, Tensor> features, long featureChannels, double dropout, long numClasses, Device? device = null)
         : base(name)
     {
         if (numClasses < 1)
@@ -29,7 +30,7 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
             throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "a classifier needs at least one class");
         }
         _features = features;
-        _classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(featureChannels, numClasses));
+        _classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(featureChannels, numClasses, device: device));
         register_module("features", _features);
         register_module("avgpool", _avgpool);
         register_module("classifier", _classifier);
@@ -50,6 +51,15 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         return _classifier.call(ForwardFeatures(input)).MoveToOuterDisposeScope();
     }
 
+    private static void InitializeConvolution(Tensor weight, Tensor? bias)
+    {
+        nn.init.kaiming_normal_(weight, mode: nn.init.FanInOut.FanOut);
+        if (bias is not null)
+        {
+            nn.init.zeros_(bias);
+        }
+    }
+
     /// <summary>torchvision's EfficientNet initialisation (kaiming-normal fan-out convs, unit BatchNorm, uniform linear).</summary>
     private void InitializeWeights()
     {
@@ -59,11 +69,10 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
             switch (module)
             {
                 case Conv2d conv:
-                    nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut);
-                    if (conv.bias is not null)
-                    {
-                        nn.init.zeros_(conv.bias);
-                    }
+                    InitializeConvolution(conv.weight, conv.bias);
+                    break;
+                case Blocks.Conv2dSame conv:
+                    InitializeConvolution(conv.weight, conv.bias);
                     break;
                 case BatchNorm2d norm:
                     nn.init.ones_(norm.weight);

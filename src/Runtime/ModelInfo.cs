@@ -16,10 +16,13 @@ public sealed record ModelInfo(
     long ParameterCount,
     long Macs,
     int NumClasses,
-    Func<long, nn.Module<Tensor, Tensor>> Factory)
+    Func<long, Device?, nn.Module<Tensor, Tensor>> Factory)
 {
-    /// <summary>A new instance with randomly initialised weights and <paramref name="numClasses"/> outputs (default: the spec's).</summary>
-    public nn.Module<Tensor, Tensor> Create(long? numClasses = null) => Factory(numClasses ?? NumClasses);
+    /// <summary>
+    /// A new instance with randomly initialised weights and <paramref name="numClasses"/> outputs (default: the
+    /// spec's), its parameters on <paramref name="device"/> (default: the default device).
+    /// </summary>
+    public nn.Module<Tensor, Tensor> Create(long? numClasses = null, Device? device = null) => Factory(numClasses ?? NumClasses, device);
 
     /// <summary>
     /// Whether <paramref name="name"/> names this variant, ignoring case: the model name

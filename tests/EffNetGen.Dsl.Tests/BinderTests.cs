@@ -29,7 +29,7 @@ public class BinderTests
     [InlineData("width 1.0", "width 1e309", "EFF0005", 5, 15, "not a finite number")]
     [InlineData("c32", "c32 act swish", "EFF0002", 2, 30, "did you mean 'hswish'?")]
     [InlineData("family F", "family class", "EFF0006", 1, 8, "reserved C# keyword")]
-    [InlineData("head  conv   k1 c64", "", "EFF0004", 1, 8, "Missing 'head' statement")]
+    [InlineData("head  conv   k1 c64", "", "EFF0004", 5, 11, "Missing 'head' statement in variant 'A' or its family")]
     [InlineData("k3 s1 e1 c16", "k3 s1 e1", "EFF0004", 3, 3, "Missing output channels 'c'")]
     public void Invalid_values_are_reported_at_their_position(string from, string to, string id, int line, int column, string message)
     {

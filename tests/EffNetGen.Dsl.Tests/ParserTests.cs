@@ -49,7 +49,7 @@ public class ParserTests
 
     [Theory]
     [InlineData("family F {\n  stagee mbconv k3\n}", 2, 3, "unexpected 'stagee'", "did you mean 'stage'?")]
-    [InlineData("family F {\n  stem conv k3 s2 c32 act\n}", 2, 26, "unexpected end of line", "expected number or identifier")]
+    [InlineData("family F {\n  stem conv k3 s2 c32 act\n}", 2, 26, "unexpected end of line", "expected number, identifier or '{'")]
     [InlineData("family F {\n  scaling { alpha 1.2\n", 3, 1, "unexpected end of file", "expected")]
     [InlineData("family F {\n  stage mbconv k3 $\n}", 2, 19, "unexpected '$'", "end of line")]
     [InlineData("family {\n}", 1, 8, "unexpected '{'", "family name")]
@@ -57,7 +57,7 @@ public class ParserTests
     [InlineData("family F {\n  stem conv k\0 }", 2, 14, "unexpected character U+0000", "expected number")]
     [InlineData("family F {\n  variant B\U0001D7D8 { }\n}", 2, 12, "unexpected '\U0001D7D8' (U+1D7D8)", "expected '{'")]
     [InlineData("family F {\n}\n/* never closed", 3, 1, "unterminated comment: '/*' has no closing '*/'", "")]
-    [InlineData("family F { stage mbconv k3x }", 1, 29, "unexpected '}'", "expected number or identifier")]
+    [InlineData("family F { stage mbconv k3x }", 1, 29, "unexpected '}'", "expected number, identifier or '{'")]
     public void Syntax_errors_point_at_the_offending_token(string text, int line, int column, string message, string hint)
     {
         var result = SpecParser.Parse(text);

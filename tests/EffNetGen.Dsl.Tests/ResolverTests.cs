@@ -25,7 +25,7 @@ public class ResolverTests
 
         var resolved = new[] { network.Stem.OutputChannels }
             .Concat(network.Stages.Select(s => s.Channels))
-            .Concat(new[] { network.Head.OutputChannels });
+            .Concat(new[] { network.Head!.OutputChannels });
         Assert.Equal(channels, resolved);
         Assert.Equal(repeats, network.Stages.Select(s => s.Blocks.Count));
     }

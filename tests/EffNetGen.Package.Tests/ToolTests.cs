@@ -20,6 +20,6 @@ public class ToolTests(PackedFeed feed)
         Assert.Contains("\"params\": 66347960", ProcessRunner.Succeed(effnet, $"table \"{Repository.PathOf("specs", "efficientnet.effnet")}\" --json", feed.Directory.FullName));
         var (exitCode, output) = ProcessRunner.Run(effnet, $"check \"{broken}\"", feed.Directory.FullName);
         Assert.Equal(1, exitCode);
-        Assert.Contains("broken.effnet(2,26): error EFF0001: unexpected end of line; expected number or identifier", output);
+        Assert.Contains("broken.effnet(2,26): error EFF0001: unexpected end of line; expected number, identifier or '{'", output);
     }
 }

@@ -19,7 +19,7 @@ public class BlockMathTests
     [InlineData(8, 8, 2, 16, 5, 2)]   // expansion ratio 1: no expansion conv; downsampling, no residual
     public void MBConv_computes_expand_depthwise_se_project_and_residual(int input, int expanded, int squeeze, int output, int kernel, int stride)
     {
-        using var block = new MBConv(input, expanded, squeeze, output, kernel, stride, stochasticDepth: 0.5, Norm);
+        using var block = new MBConv(input, expanded, squeeze, output, kernel, stride, stochasticDepth: 0.5, new LayerSettings(Norm));
         block.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

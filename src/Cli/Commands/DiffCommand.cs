@@ -66,9 +66,10 @@ internal static class DiffCommand
             Row(Format.Count(i + 1), sa?.Channels, sb?.Channels, sa?.Repeats, sb?.Repeats,
                 sa is null ? 0 : CostModel.Parameters(sa), sb is null ? 0 : CostModel.Parameters(sb));
         }
-        Row("head", a.Head.OutputChannels, b.Head.OutputChannels, 1, 1, CostModel.Parameters(a.Head), CostModel.Parameters(b.Head));
+        Row("head", a.Head?.OutputChannels, b.Head?.OutputChannels, a.Head is null ? null : 1, b.Head is null ? null : 1,
+            a.Head is null ? 0 : CostModel.Parameters(a.Head), b.Head is null ? 0 : CostModel.Parameters(b.Head));
         Row("classifier", a.Classes, b.Classes, 1, 1,
-            CostModel.ClassifierParameters(a.Head.OutputChannels, a.Classes), CostModel.ClassifierParameters(b.Head.OutputChannels, b.Classes));
+            CostModel.ClassifierParameters(a.FeatureChannels, a.Classes), CostModel.ClassifierParameters(b.FeatureChannels, b.Classes));
         table.AddPlainRow("total", "", "", Format.Count(a.Parameters), Format.Count(b.Parameters), Format.Signed(b.Parameters - a.Parameters));
         return table;
     }

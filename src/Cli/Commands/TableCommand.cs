@@ -65,14 +65,17 @@ internal static class TableCommand
             Format.Count(n.Stem.InputChannels), Format.Count(n.Stem.OutputChannels), "1", Format.Count(CostModel.Parameters(n.Stem)));
         foreach (var s in n.Stages)
         {
-            table.AddPlainRow(Format.Count(s.Index), $"mbconv{Format.Number(s.Expansion)} {s.Kernel}x{s.Kernel} s{s.Stride}" + (s.SeRatio > 0 ? $" se{Format.Number(s.SeRatio)}" : ""),
+            table.AddPlainRow(Format.Count(s.Index), $"{StageJson.OperatorName(s.Kind)}{Format.Number(s.Expansion)} {s.Kernel}x{s.Kernel} s{s.Stride}" + (s.SeRatio > 0 ? $" se{Format.Number(s.SeRatio)}" : ""),
                 Size(s.Blocks[0].InputSize), Format.Count(s.Blocks[0].InputChannels), Format.Count(s.Channels), Format.Count(s.Repeats),
                 Format.Count(CostModel.Parameters(s)));
         }
-        table.AddPlainRow("head", $"conv {n.Head.Kernel}x{n.Head.Kernel}", Size(n.Head.InputSize), Format.Count(n.Head.InputChannels),
-            Format.Count(n.Head.OutputChannels), "1", Format.Count(CostModel.Parameters(n.Head)));
-        table.AddPlainRow("classifier", $"linear {n.Classes}", "", Format.Count(n.Head.OutputChannels), Format.Count(n.Classes), "1",
-            Format.Count(CostModel.ClassifierParameters(n.Head.OutputChannels, n.Classes)));
+        if (n.Head is { } head)
+        {
+            table.AddPlainRow("head", $"conv {head.Kernel}x{head.Kernel}", Size(head.InputSize), Format.Count(head.InputChannels),
+                Format.Count(head.OutputChannels), "1", Format.Count(CostModel.Parameters(head)));
+        }
+        table.AddPlainRow("classifier", $"linear {n.Classes}", "", Format.Count(n.FeatureChannels), Format.Count(n.Classes), "1",
+            Format.Count(CostModel.ClassifierParameters(n.FeatureChannels, n.Classes)));
         return table;
     }
 

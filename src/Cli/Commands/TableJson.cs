@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using EffNetGen.Dsl.Model;
 using EffNetGen.Dsl.Resolution;
 
 namespace EffNetGen.Cli.Commands;
@@ -21,15 +22,15 @@ internal sealed record VariantJson(
     int Blocks,
     ConvJson Stem,
     IReadOnlyList<StageJson> Stages,
-    ConvJson Head,
+    ConvJson? Head,
     int Classes)
 {
     public static VariantJson From(ResolvedNetwork n) => new(
         n.Family, n.Variant, n.ModelName, n.ClassName, n.Resolution, n.Width, n.Depth, n.Dropout, n.Parameters, n.Macs,
-        n.Stages.Sum(s => s.Blocks.Count), ConvJson.From(n.Stem), n.Stages.Select(StageJson.From).ToList(), ConvJson.From(n.Head), n.Classes);
+        n.Stages.Sum(s => s.Blocks.Count), ConvJson.From(n.Stem), n.Stages.Select(StageJson.From).ToList(), n.Head is null ? null : ConvJson.From(n.Head), n.Classes);
 }
 
-/// <summary>The stem or head convolution.</summary>
+/// <summary>The stem or head convolution (the head is null for networks without one).</summary>
 internal sealed record ConvJson(int Kernel, int Stride, int InputChannels, int Channels, int InputResolution, long Params)
 {
     public static ConvJson From(ResolvedConv c) =>
@@ -52,6 +53,15 @@ internal sealed record StageJson(
     long Macs)
 {
     public static StageJson From(ResolvedStage s) => new(
-        s.Index, "mbconv", s.Kernel, s.Stride, s.Expansion, s.SeRatio, s.Blocks[0].InputChannels, s.Channels, s.Repeats,
+        s.Index, OperatorName(s.Kind), s.Kernel, s.Stride, s.Expansion, s.SeRatio, s.Blocks[0].InputChannels, s.Channels, s.Repeats,
         s.Blocks[0].InputSize, CostModel.Parameters(s), CostModel.Macs(s));
+
+    /// <summary>The spec's name for a block type.</summary>
+    public static string OperatorName(BlockKind kind) => kind switch
+    {
+        BlockKind.MBConv => "mbconv",
+        BlockKind.DepthwiseSeparable => "dsconv",
+        BlockKind.Fused => "fused",
+        _ => "edge",
+    };
 }

@@ -119,6 +119,9 @@ internal sealed class OptionReader
         return null;
     }
 
+    /// <summary>Reports a valid-looking option that does not fit its context.</summary>
+    public void Reject(string key, string reason) => ReportInvalid(_options[key], reason);
+
     private void ReportInvalid(OptionSyntax option, string detail) =>
         Report(DiagnosticCatalog.InvalidValue, option.Span, $"{Labels[option.Key.Text]} '{option.Key.Text}' in {_context}", detail);
 

@@ -9,12 +9,19 @@ internal static class OptionTables
     public static readonly IReadOnlyDictionary<string, string> Scaling = new Dictionary<string, string>
     {
         ["alpha"] = "depth coefficient", ["beta"] = "width coefficient", ["gamma"] = "resolution coefficient",
-        ["divisor"] = "channel divisor", ["depth"] = "depth rounding",
+        ["divisor"] = "channel divisor", ["min"] = "channel minimum", ["depth"] = "depth rounding",
+        ["resolution"] = "base resolution",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Norm = new Dictionary<string, string>
     {
         ["eps"] = "BatchNorm epsilon", ["momentum"] = "BatchNorm momentum",
+    };
+
+    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
+    {
+        ["act"] = "activation", ["padding"] = "padding", ["se_base"] = "squeeze-excitation base",
+        ["se_round"] = "squeeze-excitation rounding", ["expand_round"] = "expansion rounding",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Classifier = new Dictionary<string, string>
@@ -27,21 +34,34 @@ internal static class OptionTables
         ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate",
     };
 
-    public static readonly IReadOnlyDictionary<string, string> Conv = new Dictionary<string, string>
+    public static readonly IReadOnlyDictionary<string, string> Stem = new Dictionary<string, string>
     {
-        ["k"] = "kernel size", ["s"] = "stride", ["c"] = "output channels", ["act"] = "activation",
+        ["k"] = "kernel size", ["s"] = "stride", ["c"] = "output channels", ["act"] = "activation", ["fixed"] = "fixed width",
     };
 
-    public static readonly IReadOnlyDictionary<string, string> MBConv = new Dictionary<string, string>
+    public static readonly IReadOnlyDictionary<string, string> Head = new Dictionary<string, string>
+    {
+        ["k"] = "kernel size", ["c"] = "output channels", ["times"] = "multiple of the last stage's channels",
+        ["act"] = "activation", ["fixed"] = "fixed width",
+    };
+
+    public static readonly IReadOnlyDictionary<string, string> Stage = new Dictionary<string, string>
     {
         ["k"] = "kernel size", ["s"] = "stride", ["e"] = "expansion ratio", ["c"] = "output channels",
-        ["r"] = "repeats", ["se"] = "squeeze-excitation ratio", ["act"] = "activation",
+        ["r"] = "repeats", ["se"] = "squeeze-excitation ratio", ["act"] = "activation", ["fc"] = "forced input channels",
+        ["skip"] = "residual connection", ["fixed"] = "fixed repeats",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Variant = new Dictionary<string, string>
     {
         ["width"] = "width multiplier", ["depth"] = "depth multiplier", ["resolution"] = "input resolution",
-        ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate", ["norm"] = "BatchNorm settings",
+        ["phi"] = "compound coefficient", ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate",
+        ["crop"] = "evaluation crop fraction", ["norm"] = "BatchNorm settings",
+    };
+
+    public static readonly IReadOnlyDictionary<string, BlockKind> BlockKinds = new Dictionary<string, BlockKind>
+    {
+        ["mbconv"] = BlockKind.MBConv, ["dsconv"] = BlockKind.DepthwiseSeparable, ["fused"] = BlockKind.Fused, ["edge"] = BlockKind.Edge,
     };
 
     public static readonly IReadOnlyDictionary<string, Activation> Activations = new Dictionary<string, Activation>
@@ -53,5 +73,30 @@ internal static class OptionTables
     public static readonly IReadOnlyDictionary<string, DepthRounding> DepthRoundings = new Dictionary<string, DepthRounding>
     {
         ["ceil"] = DepthRounding.Ceil, ["round"] = DepthRounding.Round,
+    };
+
+    public static readonly IReadOnlyDictionary<string, Padding> Paddings = new Dictionary<string, Padding>
+    {
+        ["symmetric"] = Padding.Symmetric, ["same"] = Padding.Same,
+    };
+
+    public static readonly IReadOnlyDictionary<string, SeBase> SeBases = new Dictionary<string, SeBase>
+    {
+        ["input"] = SeBase.Input, ["expanded"] = SeBase.Expanded,
+    };
+
+    public static readonly IReadOnlyDictionary<string, SeRounding> SeRoundings = new Dictionary<string, SeRounding>
+    {
+        ["floor"] = SeRounding.Floor, ["round"] = SeRounding.Round,
+    };
+
+    public static readonly IReadOnlyDictionary<string, ExpandRounding> ExpandRoundings = new Dictionary<string, ExpandRounding>
+    {
+        ["divisor"] = ExpandRounding.Divisor, ["nearest"] = ExpandRounding.Nearest,
+    };
+
+    public static readonly IReadOnlyDictionary<string, bool> Switches = new Dictionary<string, bool>
+    {
+        ["on"] = true, ["off"] = false,
     };
 }

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Dsl.Model;
+using EffNetGen.Dsl.Resolution;
 using EffNetGen.Dsl.Syntax;
-using EffNetGen.Dsl.Text;
 
 namespace EffNetGen.Dsl.Binding;
 
@@ -19,7 +19,8 @@ public static class SpecBinder
 {
     // Defaults follow torchvision's EfficientNet (BatchNorm2d defaults, make_divisible(…, 8), ceil depth).
     private static readonly NormSpec DefaultNorm = new(1e-5, 0.1);
-    private static readonly ScalingSpec DefaultScaling = new(1.2, 1.1, 1.15, 8, DepthRounding.Ceil);
+    private static readonly ScalingSpec DefaultScaling = new(1.2, 1.1, 1.15, 8, null, DepthRounding.Ceil, 224);
+    private static readonly DefaultsSpec DefaultBlocks = new(Activation.SiLU, Padding.Symmetric, SeBase.Input, SeRounding.Floor, ExpandRounding.Divisor);
 
     /// <summary>Binds every family of <paramref name="syntax"/>.</summary>
     public static BindResult Bind(SpecSyntax syntax)
@@ -47,8 +48,8 @@ public static class SpecBinder
     private static FamilySpec BindFamily(FamilySyntax family, List<SpecDiagnostic> diagnostics)
     {
         CheckTypeName(family.Name, diagnostics);
-        var single = SingleStatements(family, diagnostics);
         var context = $"family '{family.Name.Text}'";
+        var single = SingleStatements(family, context, diagnostics);
 
         var ns = single.TryGetValue(Keywords.Namespace, out var nsStatement) ? nsStatement.Subject! : null;
         if (ns is not null && CSharpNames.NamespaceProblem(ns.Text) is { } nsProblem)
@@ -56,39 +57,35 @@ public static class SpecBinder
             diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidName, ns.Span, ns.Text, nsProblem));
         }
 
-        var scaling = Settings(single, "scaling", OptionTables.Scaling, diagnostics, r => BindScaling(r));
-        var norm = Settings(single, "norm", OptionTables.Norm, diagnostics, r => BindNorm(r, DefaultNorm));
+        var scaling = Settings(single, "scaling", OptionTables.Scaling, diagnostics, BindScaling) ?? DefaultScaling;
+        var norm = Settings(single, "norm", OptionTables.Norm, diagnostics, r => BindNorm(r, DefaultNorm)) ?? DefaultNorm;
+        var defaults = Settings(single, "defaults", OptionTables.Defaults, diagnostics, BindDefaults) ?? DefaultBlocks;
         var classes = Settings(single, "classifier", OptionTables.Classifier, diagnostics,
-            r => (int?)r.Integer("classes", 1000, v => v >= 1, "must be a whole number ≥ 1")) ?? 1000;
-        var regularization = Settings(single, "regularization", OptionTables.Regularization, diagnostics,
-            r => ((double, double)?)(r.Number("dropout", 0.2, IsRate, RateRequirement), r.Number("stochastic_depth", 0.2, IsRate, RateRequirement)));
-
-        var stem = Layer(family, single, "stem", context, diagnostics);
-        var head = Layer(family, single, "head", context, diagnostics);
-        var stages = family.Statements.Where(s => s.Keyword.Text == "stage").Select(s => BindStage(s, diagnostics)).ToList();
-        if (stages.Count == 0)
+            r => (int?)r.Integer("classes", 1000, Rules.IsPositive, Rules.PositiveRequirement)) ?? 1000;
+        var (dropout, stochasticDepth) = Settings(single, "regularization", OptionTables.Regularization, diagnostics,
+            r => ((double, double)?)(r.Number("dropout", 0.2, Rules.IsRate, Rules.RateRequirement), r.Number("stochastic_depth", 0.2, Rules.IsRate, Rules.RateRequirement)))
+            ?? (0.2, 0.2);
+        foreach (var settings in family.Statements.Where(s => s.Body.Count > 0 && s.Keyword.Text != Keywords.Variant))
         {
-            diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Missing, family.Name.Span, "'stage' statement", context));
+            diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidValue, settings.Body[0].Keyword.Span,
+                $"'{settings.Body[0].Keyword.Text}' statement in '{settings.Keyword.Text}'", "layers belong to the family or to a variant"));
         }
 
-        var (dropout, stochasticDepth) = regularization ?? (0.2, 0.2);
-        var variantDefaults = new VariantSpec("", 1.0, 1.0, 224, dropout, stochasticDepth, norm ?? DefaultNorm, family.Span);
+        var familyLayers = LayerSet.Bind(family.Statements, context, diagnostics);
+        var variantDefaults = new VariantDefaults(scaling, norm, dropout, stochasticDepth, familyLayers);
         var variants = BindVariants(family, variantDefaults, diagnostics);
-
-        return new FamilySpec(
-            family.Name.Text, ns?.Text, scaling ?? DefaultScaling, stem, stages.ToEquatableArray(), head, classes,
-            variants.ToEquatableArray(), family.Span);
+        return new FamilySpec(family.Name.Text, ns?.Text, scaling, defaults, classes, variants.ToEquatableArray(), family.Span);
     }
 
     /// <summary>Statements that may appear at most once, by keyword; duplicates are reported.</summary>
-    private static Dictionary<string, StatementSyntax> SingleStatements(FamilySyntax family, List<SpecDiagnostic> diagnostics)
+    private static Dictionary<string, StatementSyntax> SingleStatements(FamilySyntax family, string context, List<SpecDiagnostic> diagnostics)
     {
         var single = new Dictionary<string, StatementSyntax>(StringComparer.Ordinal);
-        foreach (var statement in family.Statements.Where(s => s.Keyword.Text is not ("stage" or Keywords.Variant)))
+        foreach (var statement in family.Statements.Where(s => !Keywords.Layers.Contains(s.Keyword.Text) && s.Keyword.Text != Keywords.Variant))
         {
             if (single.ContainsKey(statement.Keyword.Text))
             {
-                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, statement.Keyword.Span, "statement", statement.Keyword.Text, $" in family '{family.Name.Text}'"));
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, statement.Keyword.Span, "statement", statement.Keyword.Text, $" in {context}"));
             }
             else
             {
@@ -106,67 +103,28 @@ public static class SpecBinder
             : default;
 
     private static ScalingSpec BindScaling(OptionReader r) => new(
-        r.Number("alpha", DefaultScaling.Alpha, v => v >= 1, "must be ≥ 1"),
-        r.Number("beta", DefaultScaling.Beta, v => v >= 1, "must be ≥ 1"),
-        r.Number("gamma", DefaultScaling.Gamma, v => v >= 1, "must be ≥ 1"),
-        r.Integer("divisor", DefaultScaling.Divisor, v => v >= 1, "must be a whole number ≥ 1"),
-        r.Choice("depth", DefaultScaling.DepthRounding, OptionTables.DepthRoundings));
+        r.Number("alpha", DefaultScaling.Alpha, v => v >= 1 && v <= 10, "must be in [1, 10]"),
+        r.Number("beta", DefaultScaling.Beta, v => v >= 1 && v <= 10, "must be in [1, 10]"),
+        r.Number("gamma", DefaultScaling.Gamma, v => v >= 1 && v <= 10, "must be in [1, 10]"),
+        r.Integer("divisor", DefaultScaling.Divisor, Rules.IsPositive, Rules.PositiveRequirement),
+        r.Has("min") ? r.Integer("min", 1, Rules.IsPositive, Rules.PositiveRequirement) : null,
+        r.Choice("depth", DefaultScaling.DepthRounding, OptionTables.DepthRoundings),
+        r.Integer("resolution", DefaultScaling.BaseResolution, Rules.IsPositive, Rules.PositiveRequirement));
 
     private static NormSpec BindNorm(OptionReader r, NormSpec defaults) => new(
         r.Number("eps", defaults.Eps, v => v > 0 && v < 1, "must be in (0, 1)"),
         r.Number("momentum", defaults.Momentum, v => v > 0 && v <= 1, "must be in (0, 1]"));
 
-    private const string RateRequirement = "must be in [0, 1)";
+    private static DefaultsSpec BindDefaults(OptionReader r) => new(
+        r.Choice("act", DefaultBlocks.Activation, OptionTables.Activations),
+        r.Choice("padding", DefaultBlocks.Padding, OptionTables.Paddings),
+        r.Choice("se_base", DefaultBlocks.SeBase, OptionTables.SeBases),
+        r.Choice("se_round", DefaultBlocks.SeRounding, OptionTables.SeRoundings),
+        r.Choice("expand_round", DefaultBlocks.ExpandRounding, OptionTables.ExpandRoundings));
 
-    private static bool IsRate(double v) => v >= 0 && v < 1;
+    private sealed record VariantDefaults(ScalingSpec Scaling, NormSpec Norm, double Dropout, double StochasticDepth, LayerSet Layers);
 
-    private static bool IsKernel(int k) => k >= 1 && k % 2 == 1;
-
-    private static bool IsStride(int s) => s is 1 or 2;
-
-    private static ConvSpec Layer(FamilySyntax family, Dictionary<string, StatementSyntax> single, string keyword, string context, List<SpecDiagnostic> diagnostics)
-    {
-        if (!single.TryGetValue(keyword, out var statement))
-        {
-            diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Missing, family.Name.Span, $"'{keyword}' statement", context));
-            return new ConvSpec(1, 1, 1, Activation.SiLU, family.Span);
-        }
-        CheckLayerType(statement, "conv", diagnostics);
-        var r = new OptionReader($"'{keyword}'", statement.Options, OptionTables.Conv, diagnostics);
-        return new ConvSpec(
-            r.Integer("k", 1, IsKernel, "must be an odd whole number ≥ 1"),
-            r.Integer("s", 1, IsStride, "must be 1 or 2"),
-            r.RequiredInteger("c", statement.Span, v => v >= 1, "must be a whole number ≥ 1"),
-            r.Choice("act", Activation.SiLU, OptionTables.Activations),
-            statement.Span);
-    }
-
-    private static StageSpec BindStage(StatementSyntax statement, List<SpecDiagnostic> diagnostics)
-    {
-        CheckLayerType(statement, "mbconv", diagnostics);
-        var r = new OptionReader("'stage'", statement.Options, OptionTables.MBConv, diagnostics);
-        return new StageSpec(
-            r.RequiredInteger("k", statement.Span, IsKernel, "must be an odd whole number ≥ 1"),
-            r.RequiredInteger("s", statement.Span, IsStride, "must be 1 or 2"),
-            r.Number("e", 1, v => v >= 1, "must be ≥ 1"),
-            r.RequiredInteger("c", statement.Span, v => v >= 1, "must be a whole number ≥ 1"),
-            r.RequiredInteger("r", statement.Span, v => v >= 1, "must be a whole number ≥ 1"),
-            r.Number("se", 0, v => v > 0 && v <= 1, "must be in (0, 1]"),
-            r.Choice("act", Activation.SiLU, OptionTables.Activations),
-            statement.Span);
-    }
-
-    private static void CheckLayerType(StatementSyntax statement, string expected, List<SpecDiagnostic> diagnostics)
-    {
-        var type = statement.Subject!;
-        if (type.Text != expected)
-        {
-            diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.UnknownName, type.Span,
-                "layer type", type.Text, $" in '{statement.Keyword.Text}'" + Suggestions.DidYouMean(type.Text, new[] { expected }) + $"; expected '{expected}'"));
-        }
-    }
-
-    private static List<VariantSpec> BindVariants(FamilySyntax family, VariantSpec defaults, List<SpecDiagnostic> diagnostics)
+    private static List<VariantSpec> BindVariants(FamilySyntax family, VariantDefaults defaults, List<SpecDiagnostic> diagnostics)
     {
         var variants = new List<VariantSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -179,26 +137,58 @@ public static class SpecBinder
                 continue;
             }
             CheckTypeName(new Identifier(family.Name.Text + name.Text, name.Span), diagnostics);
-            var r = new OptionReader($"variant '{name.Text}'", statement.Options, OptionTables.Variant, diagnostics);
+            var context = $"variant '{name.Text}'";
+            var r = new OptionReader(context, statement.Options, OptionTables.Variant, diagnostics);
             var normOptions = r.Block("norm");
             var norm = normOptions is null
                 ? defaults.Norm
-                : BindNorm(new OptionReader($"'norm' of variant '{name.Text}'", normOptions, OptionTables.Norm, diagnostics), defaults.Norm);
-            variants.Add(new VariantSpec(
-                name.Text,
-                r.Number("width", defaults.Width, v => v > 0, "must be > 0"),
-                r.Number("depth", defaults.Depth, v => v > 0, "must be > 0"),
-                r.Integer("resolution", defaults.Resolution, v => v >= 1, "must be a whole number ≥ 1"),
-                r.Number("dropout", defaults.Dropout, IsRate, RateRequirement),
-                r.Number("stochastic_depth", defaults.StochasticDepth, IsRate, RateRequirement),
-                norm,
-                statement.Span));
+                : BindNorm(new OptionReader($"'norm' of {context}", normOptions, OptionTables.Norm, diagnostics), defaults.Norm);
+            var layers = LayerSet.Bind(statement.Body, context, diagnostics).Over(defaults.Layers);
+            variants.Add(BindMultipliers(r, defaults.Scaling, name.Text, statement) with
+            {
+                Dropout = r.Number("dropout", defaults.Dropout, Rules.IsRate, Rules.RateRequirement),
+                StochasticDepth = r.Number("stochastic_depth", defaults.StochasticDepth, Rules.IsRate, Rules.RateRequirement),
+                CropPct = r.Has("crop") ? r.Number("crop", 1, v => v > 0 && v <= 1, "must be in (0, 1]") : null,
+                Norm = norm,
+                Layout = Complete(layers, statement, diagnostics),
+            });
         }
         if (variants.Count == 0 && names.Count == 0)
         {
             diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Missing, family.Name.Span, "'variant' statement", $"family '{family.Name.Text}'"));
         }
         return variants;
+    }
+
+    /// <summary>
+    /// Width, depth and resolution: explicit values win; otherwise <c>phi</c> gives beta^phi, alpha^phi
+    /// and the base resolution × gamma^phi rounded to a multiple of 8; otherwise the baseline's.
+    /// </summary>
+    private static VariantSpec BindMultipliers(OptionReader r, ScalingSpec scaling, string name, StatementSyntax statement)
+    {
+        double? phi = r.Has("phi") ? r.Number("phi", 0, v => v >= 0 && v <= 20, "must be in [0, 20]") : null;
+        var width = r.Number("width", phi is { } pw ? Math.Pow(scaling.Beta, pw) : 1.0, v => v > 0, "must be > 0");
+        var depth = r.Number("depth", phi is { } pd ? Math.Pow(scaling.Alpha, pd) : 1.0, v => v > 0, "must be > 0");
+        var resolution = r.Integer("resolution",
+            phi is { } pr ? Rounding.RoundResolution(scaling.BaseResolution * Math.Pow(scaling.Gamma, pr)) : scaling.BaseResolution,
+            Rules.IsPositive, Rules.PositiveRequirement);
+        return new VariantSpec(name, width, depth, resolution, phi, 0, 0, null, DefaultNorm, EmptyLayout, statement.Span);
+    }
+
+    private static readonly LayoutSpec EmptyLayout = new(new ConvSpec(1, 1, 1, null, null, false, default), EquatableArray<StageSpec>.Empty, null);
+
+    /// <summary>The variant's layout, reporting each part that neither the variant nor its family declares.</summary>
+    private static LayoutSpec Complete(LayerSet layers, StatementSyntax variant, List<SpecDiagnostic> diagnostics)
+    {
+        var context = $"variant '{variant.Subject!.Text}' or its family";
+        foreach (var (missing, what) in new[] { (layers.Stem is null, "'stem' statement"), (layers.Stages.Count == 0, "'stage' statement"), (!layers.HasHead, "'head' statement") })
+        {
+            if (missing)
+            {
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Missing, variant.Subject!.Span, what, context));
+            }
+        }
+        return new LayoutSpec(layers.Stem ?? EmptyLayout.Stem, layers.Stages.ToEquatableArray(), layers.Head);
     }
 
     private static void CheckTypeName(Identifier name, List<SpecDiagnostic> diagnostics)

@@ -28,3 +28,59 @@ public enum DepthRounding
     /// <summary>round-half-to-even(repeats × depth), timm's <c>depth_trunc='round'</c>.</summary>
     Round,
 }
+
+/// <summary>The block a stage repeats.</summary>
+public enum BlockKind
+{
+    /// <summary><c>mbconv</c>: inverted residual (1×1 expand unless the expansion is a no-op, k×k depthwise, SE, 1×1 project).</summary>
+    MBConv,
+
+    /// <summary><c>dsconv</c>: depthwise-separable (timm's <c>ds</c>): k×k depthwise, SE, 1×1 project; never an expansion.</summary>
+    DepthwiseSeparable,
+
+    /// <summary><c>fused</c>: Fused-MBConv (k×k expand, 1×1 project), or a single k×k conv when e = 1 (torchvision).</summary>
+    Fused,
+
+    /// <summary><c>edge</c>: timm's EdgeResidual <c>er</c>: k×k expand (optionally from a forced input width), SE, 1×1 project.</summary>
+    Edge,
+}
+
+/// <summary>Convolution padding.</summary>
+public enum Padding
+{
+    /// <summary>(k−1)/2 on every side (PyTorch).</summary>
+    Symmetric,
+
+    /// <summary>TensorFlow 'same': computed from the input size; on stride-2 convs the extra pixel goes bottom/right.</summary>
+    Same,
+}
+
+/// <summary>Which width the squeeze-excitation ratio applies to.</summary>
+public enum SeBase
+{
+    /// <summary>The block's input channels (the paper, torchvision, timm's EfficientNet).</summary>
+    Input,
+
+    /// <summary>The expanded channels (timm's <c>se_from_exp</c>, MobileNetV3).</summary>
+    Expanded,
+}
+
+/// <summary>How the squeeze width is rounded.</summary>
+public enum SeRounding
+{
+    /// <summary>max(1, floor(input × ratio)) (torchvision: <c>input_channels // 4</c>).</summary>
+    Floor,
+
+    /// <summary>round-half-even(expanded × ratio / expansion) (timm: <c>round(mid_chs * se_ratio / exp_ratio)</c>).</summary>
+    Round,
+}
+
+/// <summary>How an MBConv block's expanded width is rounded.</summary>
+public enum ExpandRounding
+{
+    /// <summary>Like any channel count: to a multiple of the divisor (torchvision and timm EfficientNet).</summary>
+    Divisor,
+
+    /// <summary>round-half-even(input × e) (torchvision MobileNetV2's <c>int(round(inp * t))</c>).</summary>
+    Nearest,
+}

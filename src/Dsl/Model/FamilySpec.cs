@@ -2,48 +2,72 @@ using EffNetGen.Dsl.Text;
 
 namespace EffNetGen.Dsl.Model;
 
-// The bound model: a family's baseline and its variants with every default applied and every value
-// checked, still unscaled. Spans point back at the statement each value came from.
+// The bound model: a family's settings and each variant's layers with every default applied and every
+// value checked, still unscaled. Spans point back at the statement each value came from.
 
 /// <summary>Compound-scaling constants and rounding rules.</summary>
-public sealed record ScalingSpec(double Alpha, double Beta, double Gamma, int Divisor, DepthRounding DepthRounding);
+/// <param name="MinChannels">Lower bound of a rounded channel count (default: the divisor).</param>
+/// <param name="BaseResolution">Resolution of the baseline, scaled by gamma^phi for <c>phi</c> variants.</param>
+public sealed record ScalingSpec(
+    double Alpha, double Beta, double Gamma, int Divisor, int? MinChannels, DepthRounding DepthRounding, int BaseResolution);
 
 /// <summary>BatchNorm settings: epsilon and running-statistics momentum (PyTorch convention).</summary>
 public sealed record NormSpec(double Eps, double Momentum);
 
-/// <summary>A plain conv-norm-activation layer (the stem and the head).</summary>
-public sealed record ConvSpec(int Kernel, int Stride, int Channels, Activation Activation, SourceSpan Span);
+/// <summary>Family-wide block conventions; stages may override the activation.</summary>
+public sealed record DefaultsSpec(Activation Activation, Padding Padding, SeBase SeBase, SeRounding SeRounding, ExpandRounding ExpandRounding);
 
-/// <summary>One row of the stage table: an MBConv block repeated <see cref="Repeats"/> times.</summary>
+/// <summary>A conv-BatchNorm-activation layer: the stem or the head.</summary>
+/// <param name="Channels">Output channels, scaled by width unless <paramref name="Fixed"/>.</param>
+/// <param name="LastMultiple">Head only: channels = this × the last stage's channels (torchvision's 4×), instead of <paramref name="Channels"/>.</param>
+/// <param name="Activation">Null: the family default.</param>
+public sealed record ConvSpec(int Kernel, int Stride, int Channels, int? LastMultiple, Activation? Activation, bool Fixed, SourceSpan Span);
+
+/// <summary>One row of the stage table: a block repeated <see cref="Repeats"/> times.</summary>
+/// <param name="SeRatio">0: no squeeze-excitation.</param>
+/// <param name="Activation">Null: the family default.</param>
+/// <param name="ForcedInput">Edge blocks: the expansion width derives from this (scaled) width instead of the input (timm's <c>fc</c>).</param>
+/// <param name="Skip">False: never a residual connection (timm's <c>noskip</c>).</param>
+/// <param name="FixedRepeats">True: repeats are not scaled by depth (timm's <c>fix_first_last</c>).</param>
 public sealed record StageSpec(
+    BlockKind Kind,
     int Kernel,
     int Stride,
     double Expansion,
     int Channels,
     int Repeats,
     double SeRatio,
-    Activation Activation,
+    Activation? Activation,
+    int? ForcedInput,
+    bool Skip,
+    bool FixedRepeats,
     SourceSpan Span);
 
-/// <summary>A named variant: multipliers and per-variant settings.</summary>
+/// <summary>A network's layers: stem, stage table and head (null: no head conv).</summary>
+public sealed record LayoutSpec(ConvSpec Stem, EquatableArray<StageSpec> Stages, ConvSpec? Head);
+
+/// <summary>A named variant: multipliers, settings and its layers (the family's unless it overrides them).</summary>
+/// <param name="Phi">The compound coefficient, when the variant was given one.</param>
+/// <param name="CropPct">Evaluation centre-crop fraction, when the spec gives one.</param>
 public sealed record VariantSpec(
     string Name,
     double Width,
     double Depth,
     int Resolution,
+    double? Phi,
     double Dropout,
     double StochasticDepth,
+    double? CropPct,
     NormSpec Norm,
+    LayoutSpec Layout,
     SourceSpan Span);
 
-/// <summary>A family: the baseline network plus its variants.</summary>
+/// <summary>A family: shared settings and its variants.</summary>
 public sealed record FamilySpec(
     string Name,
     string? Namespace,
     ScalingSpec Scaling,
-    ConvSpec Stem,
-    EquatableArray<StageSpec> Stages,
-    ConvSpec Head,
+    DefaultsSpec Defaults,
     int Classes,
     EquatableArray<VariantSpec> Variants,
     SourceSpan Span);

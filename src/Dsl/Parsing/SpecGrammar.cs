@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using EffNetGen.Dsl.Syntax;
 using EffNetGen.Dsl.Text;
@@ -16,8 +17,11 @@ namespace EffNetGen.Dsl.Parsing;
 ///            | ('stem' | 'stage' | 'head') Type option*
 ///            | 'variant' Name block
 /// option    := key number          (compact, no space: k3 s2 e6 c16 r1 se0.25)
-///            | key (number | word) (act silu, alpha 1.2)
-/// block     := '{' (key (number | word | block))* '}'   (line breaks allowed)
+///            | key value           (act silu, alpha 1.2, norm { eps 1e-3 })
+/// block     := '{' (blockLine lineEnd)* '}'
+/// blockLine := ('stem' | 'stage' | 'head') Type option*     (a variant's own layers)
+///            | option+
+/// value     := number | word | block
 /// </code>
 /// Comments are <c>// to end of line</c> and <c>/* … */</c>.
 /// </summary>
@@ -35,28 +39,33 @@ internal static class SpecGrammar
          from value in NumberValue
          select new OptionSyntax(key, value, SourceSpan.Cover(key.Span, value.Span))).Inline();
 
-    /// <summary><c>act silu</c>: a key, a gap, a value, all on one line.</summary>
+    /// <summary><c>act silu</c>, <c>norm { eps 1e-3 }</c>: a key, a gap, a value, on one line.</summary>
     private static readonly Parser<OptionSyntax> InlinePair =
         from key in Word.AsIdentifier().Inline()
-        from value in NumberValue.Or(WordValue).Inline()
+        from value in NumberValue.Or(WordValue).Or(Parse.Ref(() => Block!)).Inline()
         select new OptionSyntax(key, value, SourceSpan.Cover(key.Span, value.Span));
 
     private static readonly Parser<OptionSyntax> InlineOption = CompactOption.Or(InlinePair);
 
-    private static readonly Parser<OptionSyntax> BlockEntry =
-        from key in Word.AsIdentifier().Spaced()
-        from value in NumberValue.Or(WordValue).Or(Parse.Ref(() => Block!)).Spaced()
-        select new OptionSyntax(key, value, SourceSpan.Cover(key.Span, value.Span));
+    /// <summary>One line inside braces: a layer statement, or one or more options.</summary>
+    private static readonly Parser<(StatementSyntax? Statement, IEnumerable<OptionSyntax> Options)> BlockLine =
+        Keywords.Layers.Select(LayerStatement).Aggregate((a, b) => a.Or(b))
+            .Select(statement => ((StatementSyntax?)statement, Enumerable.Empty<OptionSyntax>()))
+            .Or(InlineOption.XAtLeastOnce().Select(options => ((StatementSyntax?)null, options)));
 
     private static readonly Parser<ValueSyntax> Block =
         (from body in (from open in Parse.Char('{').Named("'{'").Spaced()
-                       from entries in BlockEntry.XMany()
+                       from lines in (from line in BlockLine
+                                      from end in Parse.Ref(() => LineEnd!).Spaced()
+                                      select line).XMany()
                        from close in Parse.Char('}').Named("'}'")
-                       select entries).Located()
-         select (ValueSyntax)new BlockSyntax(body.Value.ToEquatableArray(), body.Span));
+                       select lines.ToList()).Located()
+         select (ValueSyntax)new BlockSyntax(
+             body.Value.SelectMany(l => l.Options).ToEquatableArray(),
+             body.Value.Where(l => l.Statement is not null).Select(l => l.Statement!).ToEquatableArray(),
+             body.Span));
 
-    private static readonly Parser<EquatableArray<OptionSyntax>> BlockOptions =
-        Block.Inline().Select(b => ((BlockSyntax)b).Options);
+    private static readonly Parser<BlockSyntax> BlockValue = Block.Inline().Select(b => (BlockSyntax)b);
 
     private static readonly Parser<string> QualifiedName =
         from first in Word
@@ -72,8 +81,8 @@ internal static class SpecGrammar
 
     private static Parser<StatementSyntax> SettingsStatement(string text) =>
         from keyword in KeywordToken(text)
-        from options in BlockOptions.Located()
-        select new StatementSyntax(keyword, null, options.Value, SourceSpan.Cover(keyword.Span, options.Span));
+        from block in BlockValue
+        select new StatementSyntax(keyword, null, block.Options, SourceSpan.Cover(keyword.Span, block.Span)) { Body = block.Statements };
 
     private static Parser<StatementSyntax> LayerStatement(string text) =>
         from keyword in KeywordToken(text)
@@ -85,8 +94,8 @@ internal static class SpecGrammar
     private static readonly Parser<StatementSyntax> VariantStatement =
         from keyword in KeywordToken(Keywords.Variant)
         from name in Word.Named("variant name").AsIdentifier().Inline()
-        from options in BlockOptions.Located()
-        select new StatementSyntax(keyword, name, options.Value, SourceSpan.Cover(keyword.Span, options.Span));
+        from block in BlockValue
+        select new StatementSyntax(keyword, name, block.Options, SourceSpan.Cover(keyword.Span, block.Span)) { Body = block.Statements };
 
     private static readonly string[] StatementKeywords =
         new[] { Keywords.Namespace }.Concat(Keywords.Settings).Concat(Keywords.Layers).Concat(new[] { Keywords.Variant }).ToArray();

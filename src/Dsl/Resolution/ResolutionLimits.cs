@@ -24,13 +24,14 @@ public static class ResolutionLimits
     /// <summary>Why <paramref name="variant"/> is too large to resolve, or null. Computed in doubles: nothing overflows.</summary>
     public static string? Problem(FamilySpec family, VariantSpec variant)
     {
-        var blocks = family.Stages.Sum(s => Math.Ceiling(s.Repeats * variant.Depth));
+        var layout = variant.Layout;
+        var blocks = layout.Stages.Sum(s => Math.Ceiling(s.Repeats * variant.Depth));
         if (blocks > MaxBlocks)
         {
             return $"resolves to {Grouped(blocks)} blocks; at most {Grouped(MaxBlocks)} are supported";
         }
-        var channels = family.Stages.Select(s => s.Channels * Math.Max(1, s.Expansion))
-            .Concat(new double[] { family.Stem.Channels, family.Head.Channels })
+        var channels = layout.Stages.Select(s => Math.Max(s.Channels, s.ForcedInput ?? 0) * Math.Max(1, s.Expansion))
+            .Concat(new double[] { layout.Stem.Channels, layout.Head?.Channels ?? 0, (layout.Head?.LastMultiple ?? 0) * layout.Stages.Max(s => s.Channels) })
             .Max() * variant.Width;
         if (channels > MaxChannels)
         {

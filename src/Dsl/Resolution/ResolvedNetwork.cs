@@ -8,15 +8,27 @@ namespace EffNetGen.Dsl.Resolution;
 public sealed record ResolvedConv(
     int InputChannels, int OutputChannels, int Kernel, int Stride, Activation Activation, int InputSize, int OutputSize);
 
+/// <summary>The two block structures every block type resolves to.</summary>
+public enum ResolvedBlockKind
+{
+    /// <summary>Optional 1×1 expansion, k×k depthwise, optional SE, 1×1 projection (mbconv, dsconv).</summary>
+    Inverted,
+
+    /// <summary>k×k expansion, optional SE, 1×1 projection; or a single k×k conv without expansion (fused, edge).</summary>
+    Fused,
+}
+
 /// <summary>
-/// One MBConv block: 1×1 expansion (absent when <see cref="ExpandedChannels"/> equals the input),
-/// k×k depthwise, squeeze-excitation (absent when <see cref="SqueezeChannels"/> is 0), 1×1 projection,
-/// and a residual connection when stride is 1 and input equals output channels.
+/// One block with exact widths. <see cref="ExpandedChannels"/> is the width the depthwise (inverted) or
+/// expansion (fused) conv produces; without an expansion it equals the input. <see cref="SqueezeChannels"/>
+/// is 0 without squeeze-excitation. Residual when allowed, stride 1 and input equals output channels.
 /// </summary>
 public sealed record ResolvedBlock(
+    ResolvedBlockKind Kind,
     int Stage,
     int Index,
     int InputChannels,
+    bool HasExpansion,
     int ExpandedChannels,
     int SqueezeChannels,
     int OutputChannels,
@@ -28,18 +40,19 @@ public sealed record ResolvedBlock(
     int InputSize,
     int OutputSize)
 {
-    /// <summary>Whether the block starts with a 1×1 expansion convolution.</summary>
-    public bool HasExpansion => ExpandedChannels != InputChannels;
-
     /// <summary>Whether the block has a squeeze-excitation gate.</summary>
     public bool HasSqueezeExcitation => SqueezeChannels > 0;
 }
 
 /// <summary>A stage: the scaled row of the stage table and its unrolled blocks.</summary>
 public sealed record ResolvedStage(
-    int Index, int Kernel, int Stride, double Expansion, int Channels, int Repeats, double SeRatio, EquatableArray<ResolvedBlock> Blocks);
+    int Index, BlockKind Kind, int Kernel, int Stride, double Expansion, int Channels, int Repeats, double SeRatio, EquatableArray<ResolvedBlock> Blocks);
 
 /// <summary>A fully resolved variant, with its analytic parameter and multiply-accumulate counts.</summary>
+/// <param name="Head">Null when the network has no head convolution.</param>
+/// <param name="Phi">The compound coefficient the variant was declared with, if any.</param>
+/// <param name="RequestedFlopsRatio">(alpha·beta²·gamma²)^phi, for <paramref name="Phi"/> variants.</param>
+/// <param name="RealisedFlopsRatio">MACs over the unscaled layout's MACs at the base resolution, for <paramref name="Phi"/> variants.</param>
 public sealed record ResolvedNetwork(
     string Family,
     string Variant,
@@ -49,17 +62,25 @@ public sealed record ResolvedNetwork(
     double Depth,
     double Dropout,
     double StochasticDepth,
+    double? CropPct,
     NormSpec Norm,
+    Padding Padding,
     ResolvedConv Stem,
     EquatableArray<ResolvedStage> Stages,
-    ResolvedConv Head,
+    ResolvedConv? Head,
     int Classes,
     long Parameters,
-    long Macs)
+    long Macs,
+    double? Phi = null,
+    double? RequestedFlopsRatio = null,
+    double? RealisedFlopsRatio = null)
 {
     /// <summary>The generated C# class name: family and variant joined, e.g. <c>EfficientNetB0</c>.</summary>
     public string ClassName => Family + Variant;
 
     /// <summary>timm-style model name, e.g. <c>efficientnet_b0</c>.</summary>
     public string ModelName => (Family + "_" + Variant).ToLowerInvariant();
+
+    /// <summary>Channels into the classifier: the head's, or the last stage's without a head.</summary>
+    public int FeatureChannels => Head?.OutputChannels ?? Stages[Stages.Count - 1].Channels;
 }

@@ -17,8 +17,11 @@ public sealed record NumberSyntax(string Text, SourceSpan Span) : ValueSyntax(Sp
 /// <summary>A bare word value, e.g. <c>silu</c> or <c>ceil</c>.</summary>
 public sealed record WordSyntax(string Text, SourceSpan Span) : ValueSyntax(Span);
 
-/// <summary>A nested <c>{ key value … }</c> block.</summary>
-public sealed record BlockSyntax(EquatableArray<OptionSyntax> Options, SourceSpan Span) : ValueSyntax(Span);
+/// <summary>
+/// A <c>{ … }</c> block: lines of options (<c>width 1.6  depth 2.2</c>) and, where the binder allows
+/// them (variants), layer statements (<c>stage fused k3 s1 e1 c24 r2</c>).
+/// </summary>
+public sealed record BlockSyntax(EquatableArray<OptionSyntax> Options, EquatableArray<StatementSyntax> Statements, SourceSpan Span) : ValueSyntax(Span);
 
 /// <summary>One option: <c>k3</c> (compact, key and number fused) or <c>act silu</c> / <c>alpha 1.2</c>.</summary>
 public sealed record OptionSyntax(Identifier Key, ValueSyntax Value, SourceSpan Span);
@@ -31,7 +34,11 @@ public sealed record StatementSyntax(
     Identifier Keyword,
     Identifier? Subject,
     EquatableArray<OptionSyntax> Options,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>Layer statements inside the statement's block (a variant's own stem, stages, head).</summary>
+    public EquatableArray<StatementSyntax> Body { get; init; }
+}
 
 /// <summary><c>family Name { statements }</c>.</summary>
 public sealed record FamilySyntax(Identifier Name, EquatableArray<StatementSyntax> Statements, SourceSpan Span);

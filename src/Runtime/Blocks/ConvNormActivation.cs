@@ -5,7 +5,7 @@ namespace EffNetGen.Runtime.Blocks;
 
 /// <summary>
 /// Convolution (no bias), BatchNorm, optional activation: torchvision's <c>Conv2dNormActivation</c>,
-/// with its child names <c>0</c>, <c>1</c>, <c>2</c> so state_dict keys match. Padding is (k−1)/2.
+/// with its child names <c>0</c>, <c>1</c>, <c>2</c> so state_dict keys match.
 /// </summary>
 public sealed class ConvNormActivation : nn.Module<Tensor, Tensor>
 {
@@ -14,11 +14,12 @@ public sealed class ConvNormActivation : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor>? _activation;
 
     /// <summary>Creates the layer; <paramref name="groups"/> equal to the channels makes it depthwise.</summary>
-    public ConvNormActivation(long inputChannels, long outputChannels, long kernelSize, long stride, NormSettings norm, Activation activation, long groups = 1)
+    public ConvNormActivation(
+        long inputChannels, long outputChannels, long kernelSize, long stride, LayerSettings settings, Activation activation, long groups = 1)
         : base(nameof(ConvNormActivation))
     {
-        _conv = nn.Conv2d(inputChannels, outputChannels, kernelSize, stride: stride, padding: (kernelSize - 1) / 2, groups: groups, bias: false);
-        _norm = nn.BatchNorm2d(outputChannels, eps: norm.Eps, momentum: norm.Momentum);
+        _conv = Convolutions.Create(inputChannels, outputChannels, kernelSize, stride, groups, bias: false, settings);
+        _norm = nn.BatchNorm2d(outputChannels, eps: settings.Norm.Eps, momentum: settings.Norm.Momentum, device: settings.Device);
         _activation = Activations.Create(activation);
         register_module("0", _conv);
         register_module("1", _norm);

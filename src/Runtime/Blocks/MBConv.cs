@@ -8,50 +8,35 @@ namespace EffNetGen.Runtime.Blocks;
 /// Mobile inverted bottleneck (torchvision's <c>MBConv</c>): optional 1×1 expansion, k×k depthwise,
 /// optional squeeze-excitation, linear 1×1 projection, in a child named <c>block</c> so state_dict keys
 /// match (<c>block.0.0.weight</c>, <c>block.2.fc1.weight</c>, …). Residual with stochastic depth when
-/// stride is 1 and input equals output channels.
+/// stride is 1, input equals output channels and <c>residual</c> is not turned off (timm's <c>noskip</c>).
+/// With expanded equal to input channels it is also timm's depthwise-separable block.
 /// </summary>
-public sealed class MBConv : nn.Module<Tensor, Tensor>
+public sealed class MBConv : ResidualBlock
 {
-    private readonly nn.Module<Tensor, Tensor> _block;
-    private readonly nn.Module<Tensor, Tensor> _stochasticDepth;
-
     /// <summary>Creates the block. Channel counts are exact: the generator has already rounded them.</summary>
     public MBConv(
         long inputChannels, long expandedChannels, long squeezeChannels, long outputChannels,
-        long kernelSize, long stride, double stochasticDepth, NormSettings norm, Activation activation = Activation.SiLU)
-        : base(nameof(MBConv))
+        long kernelSize, long stride, double stochasticDepth, LayerSettings settings, Activation activation = Activation.SiLU,
+        bool residual = true)
+        : base(nameof(MBConv), Layers(inputChannels, expandedChannels, squeezeChannels, outputChannels, kernelSize, stride, settings, activation),
+               residual && stride == 1 && inputChannels == outputChannels, stochasticDepth)
     {
-        var layers = new List<nn.Module<Tensor, Tensor>>();
-        if (expandedChannels != inputChannels)
-        {
-            layers.Add(new ConvNormActivation(inputChannels, expandedChannels, 1, 1, norm, activation));
-        }
-        layers.Add(new ConvNormActivation(expandedChannels, expandedChannels, kernelSize, stride, norm, activation, groups: expandedChannels));
-        if (squeezeChannels > 0)
-        {
-            layers.Add(new SqueezeExcitation(expandedChannels, squeezeChannels, activation));
-        }
-        layers.Add(new ConvNormActivation(expandedChannels, outputChannels, 1, 1, norm, Activation.None));
-
-        UsesResidual = stride == 1 && inputChannels == outputChannels;
-        _block = nn.Sequential(layers);
-        _stochasticDepth = new StochasticDepth(stochasticDepth);
-        register_module("block", _block);
-        register_module("stochastic_depth", _stochasticDepth);
     }
 
-    /// <summary>Whether the input is added to the block's output.</summary>
-    public bool UsesResidual { get; }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input)
+    private static List<nn.Module<Tensor, Tensor>> Layers(
+        long input, long expanded, long squeeze, long output, long kernel, long stride, LayerSettings settings, Activation activation)
     {
-        using var scope = NewDisposeScope();
-        var output = _block.call(input);
-        if (UsesResidual)
+        var layers = new List<nn.Module<Tensor, Tensor>>();
+        if (expanded != input)
         {
-            output = _stochasticDepth.call(output) + input;
+            layers.Add(new ConvNormActivation(input, expanded, 1, 1, settings, activation));
         }
-        return output.MoveToOuterDisposeScope();
+        layers.Add(new ConvNormActivation(expanded, expanded, kernel, stride, settings, activation, groups: expanded));
+        if (squeeze > 0)
+        {
+            layers.Add(new SqueezeExcitation(expanded, squeeze, activation, settings.Device));
+        }
+        layers.Add(new ConvNormActivation(expanded, output, 1, 1, settings, Activation.None));
+        return layers;
     }
 }

@@ -16,11 +16,11 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> _scaleActivation = nn.Sigmoid();
 
     /// <summary>Creates the gate over <paramref name="channels"/> with a bottleneck of <paramref name="squeezeChannels"/>.</summary>
-    public SqueezeExcitation(long channels, long squeezeChannels, Activation activation = Activation.SiLU)
+    public SqueezeExcitation(long channels, long squeezeChannels, Activation activation = Activation.SiLU, Device? device = null)
         : base(nameof(SqueezeExcitation))
     {
-        _fc1 = nn.Conv2d(channels, squeezeChannels, 1);
-        _fc2 = nn.Conv2d(squeezeChannels, channels, 1);
+        _fc1 = nn.Conv2d(channels, squeezeChannels, 1, device: device);
+        _fc2 = nn.Conv2d(squeezeChannels, channels, 1, device: device);
         _activation = Activations.Create(activation) ?? nn.Identity();
         register_module("avgpool", _avgpool);
         register_module("fc1", _fc1);

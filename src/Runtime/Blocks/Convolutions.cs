@@ -1,0 +1,60 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Blocks;
+
+/// <summary>Creates convolutions with the padding a network asks for.</summary>
+public static class Convolutions
+{
+    /// <summary>
+    /// A k×k convolution. Symmetric padding, and 'same' padding on a stride-1 conv with an odd kernel (where
+    /// TensorFlow's padding is symmetric too), are a plain <c>Conv2d</c>; strided 'same' convs are <see cref="Conv2dSame"/>.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Create(long input, long output, long kernel, long stride, long groups, bool bias, LayerSettings settings) =>
+        settings.Padding == Padding.Same && (stride != 1 || kernel % 2 == 0)
+            ? new Conv2dSame(input, output, kernel, stride, groups, bias, settings.Device)
+            : nn.Conv2d(input, output, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: bias, device: settings.Device);
+}
+
+/// <summary>
+/// TensorFlow 'same' convolution (timm's <c>Conv2dSame</c>): pads each input so the output is ceil(size / stride),
+/// with the odd pixel on the bottom/right. Parameters are named like <c>Conv2d</c>'s (<c>weight</c>, <c>bias</c>).
+/// </summary>
+public sealed class Conv2dSame : nn.Module<Tensor, Tensor>
+{
+    private readonly long _stride;
+    private readonly long _groups;
+
+    /// <summary>Creates the convolution; weights are uninitialised until the model initialises or loads them.</summary>
+    public Conv2dSame(long input, long output, long kernel, long stride, long groups, bool bias, Device? device = null)
+        : base(nameof(Conv2dSame))
+    {
+        (_stride, _groups) = (stride, groups);
+        weight = new TorchSharp.Modules.Parameter(empty(new[] { output, input / groups, kernel, kernel }, device: device));
+        this.bias = bias ? new TorchSharp.Modules.Parameter(zeros(new[] { output }, device: device)) : null;
+        register_parameter("weight", weight);
+        if (this.bias is not null)
+        {
+            register_parameter("bias", this.bias);
+        }
+    }
+
+    /// <summary>The kernel, [out, in/groups, k, k].</summary>
+    public TorchSharp.Modules.Parameter weight { get; }
+
+    /// <summary>The bias, or null.</summary>
+    public TorchSharp.Modules.Parameter? bias { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var (padHeight, padWidth) = (Pad(input.shape[2], weight.shape[2]), Pad(input.shape[3], weight.shape[3]));
+        var padded = nn.functional.pad(input, new[] { padWidth / 2, padWidth - (padWidth / 2), padHeight / 2, padHeight - (padHeight / 2) });
+        return nn.functional.conv2d(padded, weight, bias, strides: new[] { _stride, _stride }, groups: _groups).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>TensorFlow's total padding for one dimension: max((ceil(i/s) − 1)·s + k − i, 0).</summary>
+    private long Pad(long size, long kernel) => Math.Max((((size + _stride - 1) / _stride) - 1) * _stride + kernel - size, 0);
+}
