@@ -104,6 +104,21 @@ internal sealed class OptionReader
         return fallback;
     }
 
+    /// <summary>A bare word, e.g. a name, or <paramref name="fallback"/> when absent.</summary>
+    public string Word(string key, string fallback)
+    {
+        if (!_options.TryGetValue(key, out var option))
+        {
+            return fallback;
+        }
+        if (option.Value is WordSyntax word)
+        {
+            return word.Text;
+        }
+        ReportInvalid(option, "expected a word");
+        return fallback;
+    }
+
     /// <summary>The options of a nested block, or null when absent.</summary>
     public IEnumerable<OptionSyntax>? Block(string key)
     {

@@ -24,6 +24,11 @@ internal static class OptionTables
         ["se_round"] = "squeeze-excitation rounding", ["expand_round"] = "expansion rounding",
     };
 
+    public static readonly IReadOnlyDictionary<string, string> Naming = new Dictionary<string, string>
+    {
+        ["prefix"] = "model name prefix",
+    };
+
     public static readonly IReadOnlyDictionary<string, string> Classifier = new Dictionary<string, string>
     {
         ["classes"] = "number of classes",

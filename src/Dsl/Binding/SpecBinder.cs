@@ -60,6 +60,8 @@ public static class SpecBinder
         var scaling = Settings(single, "scaling", OptionTables.Scaling, diagnostics, BindScaling) ?? DefaultScaling;
         var norm = Settings(single, "norm", OptionTables.Norm, diagnostics, r => BindNorm(r, DefaultNorm)) ?? DefaultNorm;
         var defaults = Settings(single, "defaults", OptionTables.Defaults, diagnostics, BindDefaults) ?? DefaultBlocks;
+        var modelPrefix = Settings(single, "naming", OptionTables.Naming, diagnostics, r => r.Word("prefix", ""))
+            is { Length: > 0 } prefix ? prefix : family.Name.Text.ToLowerInvariant() + "_";
         var classes = Settings(single, "classifier", OptionTables.Classifier, diagnostics,
             r => (int?)r.Integer("classes", 1000, Rules.IsPositive, Rules.PositiveRequirement)) ?? 1000;
         var (dropout, stochasticDepth) = Settings(single, "regularization", OptionTables.Regularization, diagnostics,
@@ -74,7 +76,7 @@ public static class SpecBinder
         var familyLayers = LayerSet.Bind(family.Statements, context, diagnostics);
         var variantDefaults = new VariantDefaults(scaling, norm, dropout, stochasticDepth, familyLayers);
         var variants = BindVariants(family, variantDefaults, diagnostics);
-        return new FamilySpec(family.Name.Text, ns?.Text, scaling, defaults, classes, variants.ToEquatableArray(), family.Span);
+        return new FamilySpec(family.Name.Text, ns?.Text, modelPrefix, scaling, defaults, classes, variants.ToEquatableArray(), family.Span);
     }
 
     /// <summary>Statements that may appear at most once, by keyword; duplicates are reported.</summary>

@@ -63,9 +63,11 @@ public sealed record VariantSpec(
     SourceSpan Span);
 
 /// <summary>A family: shared settings and its variants.</summary>
+/// <param name="ModelPrefix">Model names are this plus the lower-cased variant name (timm's <c>tf_efficientnet_</c> + <c>b0</c>).</param>
 public sealed record FamilySpec(
     string Name,
     string? Namespace,
+    string ModelPrefix,
     ScalingSpec Scaling,
     DefaultsSpec Defaults,
     int Classes,

@@ -67,6 +67,9 @@ internal static class SpecGrammar
 
     private static readonly Parser<BlockSyntax> BlockValue = Block.Inline().Select(b => (BlockSyntax)b);
 
+    /// <summary>Variant names may start with a digit (<c>Lite0</c>): the class name starts with the family's.</summary>
+    private static readonly Parser<string> VariantName = Parse.LetterOrDigit.Or(Parse.Char('_')).AtLeastOnce().Text();
+
     private static readonly Parser<string> QualifiedName =
         from first in Word
         from rest in Parse.Char('.').Then(_ => Word).Many()
@@ -93,7 +96,7 @@ internal static class SpecGrammar
 
     private static readonly Parser<StatementSyntax> VariantStatement =
         from keyword in KeywordToken(Keywords.Variant)
-        from name in Word.Named("variant name").AsIdentifier().Inline()
+        from name in VariantName.Named("variant name").AsIdentifier().Inline()
         from block in BlockValue
         select new StatementSyntax(keyword, name, block.Options, SourceSpan.Cover(keyword.Span, block.Span)) { Body = block.Statements };
 

@@ -49,6 +49,7 @@ public sealed record ResolvedStage(
     int Index, BlockKind Kind, int Kernel, int Stride, double Expansion, int Channels, int Repeats, double SeRatio, EquatableArray<ResolvedBlock> Blocks);
 
 /// <summary>A fully resolved variant, with its analytic parameter and multiply-accumulate counts.</summary>
+/// <param name="ModelName">timm/torchvision-style name, e.g. <c>efficientnet_b0</c>.</param>
 /// <param name="Head">Null when the network has no head convolution.</param>
 /// <param name="Phi">The compound coefficient the variant was declared with, if any.</param>
 /// <param name="RequestedFlopsRatio">(alpha·beta²·gamma²)^phi, for <paramref name="Phi"/> variants.</param>
@@ -56,6 +57,7 @@ public sealed record ResolvedStage(
 public sealed record ResolvedNetwork(
     string Family,
     string Variant,
+    string ModelName,
     string? Namespace,
     int Resolution,
     double Width,
@@ -77,9 +79,6 @@ public sealed record ResolvedNetwork(
 {
     /// <summary>The generated C# class name: family and variant joined, e.g. <c>EfficientNetB0</c>.</summary>
     public string ClassName => Family + Variant;
-
-    /// <summary>timm-style model name, e.g. <c>efficientnet_b0</c>.</summary>
-    public string ModelName => (Family + "_" + Variant).ToLowerInvariant();
 
     /// <summary>Channels into the classifier: the head's, or the last stage's without a head.</summary>
     public int FeatureChannels => Head?.OutputChannels ?? Stages[Stages.Count - 1].Channels;
