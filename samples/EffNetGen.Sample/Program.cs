@@ -5,16 +5,17 @@ using System.Linq;
 using EffNetGen.Sample;
 using static TorchSharp.torch;
 
-// Every variant generated from specs/*.effnet: compile-time constants next to what TorchSharp counts.
-Console.WriteLine($"{"model",-18} {"resolution",10} {"ParameterCount",15} {"parameters()",15} {"GMACs",8}");
+// Every variant generated from specs/*.effnet: compile-time constants next to what TorchSharp counts on the
+// instantiated module. The modules are created on the meta device: real shapes, no memory (L2 has 480M parameters).
+Console.WriteLine($"{"model",-22} {"class",-22} {"resolution",10} {"ParameterCount",15} {"parameters()",15} {"GMACs",9}");
 var mismatches = 0;
 foreach (var info in EffNetModels.All)
 {
-    using var model = info.Create();
+    using var model = info.Create(device: META);
     var counted = model.parameters().Sum(p => p.numel());
     mismatches += counted == info.ParameterCount ? 0 : 1;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{info.Name,-18} {info.Resolution,10} {info.ParameterCount,15:N0} {counted,15:N0} {info.Macs / 1e9,8:F3}"));
+        $"{info.Name,-22} {info.TypeName.Split('.')[^1],-22} {info.Resolution,10} {info.ParameterCount,15:N0} {counted,15:N0} {info.Macs / 1e9,9:F3}"));
 }
 
 // One inference of B0 on a random image.
