@@ -50,6 +50,41 @@ public class BlockMathTests
         Assert.Equal(stride == 1 && input == output, block.UsesResidual);
     }
 
+    [Theory]
+    [InlineData(8, 32, 4, 8, 3, 1)]   // expansion conv with SE (timm's EdgeResidual), residual
+    [InlineData(8, 32, 0, 16, 3, 2)]  // expansion conv without SE, downsampling (torchvision's FusedMBConv)
+    [InlineData(8, 0, 0, 8, 3, 1)]    // e = 1: a single k×k conv, residual
+    public void FusedMBConv_computes_expand_se_project_and_residual(int input, int expanded, int squeeze, int output, int kernel, int stride)
+    {
+        using var block = new FusedMBConv(input, expanded, squeeze, output, kernel, stride, stochasticDepth: 0.5, new LayerSettings(Norm));
+        block.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        manual_seed(11);
+        var state = Randomize(block);
+        var x = randn(2, input, 9, 9);
+
+        Tensor h;
+        if (expanded == 0)
+        {
+            h = F.silu(ConvBn(x, state, "block.0", stride, 1));
+        }
+        else
+        {
+            h = F.silu(ConvBn(x, state, "block.0", stride, 1));
+            if (squeeze > 0)
+            {
+                var s = F.adaptive_avg_pool2d(h, 1);
+                s = F.silu(F.conv2d(s, state["block.1.fc1.weight"], state["block.1.fc1.bias"]));
+                h = h * F.sigmoid(F.conv2d(s, state["block.1.fc2.weight"], state["block.1.fc2.bias"]));
+            }
+            h = ConvBn(h, state, squeeze > 0 ? "block.2" : "block.1", 1, 1);
+        }
+        var expected = stride == 1 && input == output ? h + x : h;
+
+        Assert.True(block.call(x).allclose(expected, rtol: 1e-5, atol: 1e-6));
+    }
+
     private static Tensor ConvBn(Tensor x, IDictionary<string, Tensor> state, string name, long stride, long groups)
     {
         var weight = state[$"{name}.0.weight"];

@@ -22,6 +22,17 @@ public static class TorchvisionReference
         { "B7", 66_347_960 },
     };
 
+    /// <summary>EfficientNetV2 (torchvision efficientnet_v2_s/m/l "num_params").</summary>
+    public static TheoryData<string, long> V2ParameterCounts => new()
+    {
+        { "S", 21_458_488 },
+        { "M", 54_139_356 },
+        { "L", 118_515_272 },
+    };
+
+    /// <summary>torchvision's mobilenet_v2 (MobileNet_V2_Weights.IMAGENET1K_V1 "num_params").</summary>
+    public const long MobileNetV2 = 3_504_872;
+
     /// <summary>
     /// Variant and GMACs at the variant's own resolution. B2 is absent: torchvision measures it at
     /// 288 px, not the paper's 260.

@@ -1,0 +1,42 @@
+using EffNetGen.Runtime.Blocks;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace EffNetGen.Runtime.Tests;
+
+/// <summary>TensorFlow 'same' padding against hand-computed paddings.</summary>
+public class SamePaddingTests
+{
+    // input, kernel, stride → TensorFlow's (top/left, bottom/right) padding, worked out by hand:
+    // total = max((ceil(i/s) − 1)·s + k − i, 0), the odd pixel after.
+    [Theory]
+    [InlineData(8, 3, 2, 0, 1)]   // total 1: bottom/right only — PyTorch's symmetric padding would shift the grid
+    [InlineData(7, 3, 2, 1, 1)]   // total 2
+    [InlineData(8, 5, 2, 1, 2)]   // total 3
+    [InlineData(9, 5, 2, 2, 2)]   // total 4
+    public void Strided_convolutions_pad_like_TensorFlow(int size, int kernel, int stride, int before, int after)
+    {
+        using var scope = NewDisposeScope();
+        using var conv = Convolutions.Create(2, 3, kernel, stride, 1, bias: false, new LayerSettings(new NormSettings(1e-3, 0.1), Padding.Same));
+        var weight = Assert.IsType<Conv2dSame>(conv).weight;
+        using (no_grad())
+        {
+            weight.copy_(randn_like(weight));
+        }
+        var input = randn(1, 2, size, size);
+
+        var expected = F.conv2d(F.pad(input, new long[] { before, after, before, after }), weight, strides: new long[] { stride, stride });
+
+        var actual = conv.call(input);
+        Assert.Equal(new long[] { 1, 3, (size + stride - 1) / stride, (size + stride - 1) / stride }, actual.shape);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Stride_one_same_padding_is_an_ordinary_symmetric_convolution()
+    {
+        using var conv = Convolutions.Create(2, 3, 3, 1, 1, bias: false, new LayerSettings(new NormSettings(1e-3, 0.1), Padding.Same));
+        Assert.IsType<TorchSharp.Modules.Conv2d>(conv);
+    }
+}
