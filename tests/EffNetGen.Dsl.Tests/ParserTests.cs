@@ -14,17 +14,17 @@ public class ParserTests
         Assert.Null(result.Error);
         var family = Assert.Single(result.Syntax!.Families);
         Assert.Equal("EfficientNet", family.Name.Text);
-        Assert.Equal((4, 8), (family.Name.Span.Line, family.Name.Span.Column));
+        Assert.Equal((7, 8), (family.Name.Span.Line, family.Name.Span.Column));
         Assert.Equal(7, family.Statements.Count(s => s.Keyword.Text == "stage"));
-        Assert.Equal(8, family.Statements.Count(s => s.Keyword.Text == "variant"));
+        Assert.Equal(10, family.Statements.Count(s => s.Keyword.Text == "variant"));
 
         var firstStage = family.Statements.First(s => s.Keyword.Text == "stage");
-        Assert.Equal((11, 3), (firstStage.Span.Line, firstStage.Span.Column));
+        Assert.Equal((14, 3), (firstStage.Span.Line, firstStage.Span.Column));
         Assert.Equal("mbconv", firstStage.Subject!.Text);
         Assert.Equal(new[] { "k", "s", "e", "c", "r", "se" }, firstStage.Options.Select(o => o.Key.Text));
         var se = firstStage.Options.Last();
         Assert.Equal("0.25", Assert.IsType<NumberSyntax>(se.Value).Text);
-        Assert.Equal((11, 61, 6), (se.Span.Line, se.Span.Column, se.Span.Length));
+        Assert.Equal((14, 61, 6), (se.Span.Line, se.Span.Column, se.Span.Length));
     }
 
     [Fact]
