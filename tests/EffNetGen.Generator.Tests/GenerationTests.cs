@@ -18,7 +18,8 @@ public class GenerationTests
         Assert.Empty(result.Diagnostics);
         var hints = result.Results.Single().GeneratedSources.Select(s => s.HintName).OrderBy(h => h, System.StringComparer.Ordinal);
         Assert.Equal(
-            Enumerable.Range(0, 8).Select(i => $"Sample.Models.EfficientNetB{i}.g.cs").Append("Sample.Models.EffNetModels.g.cs").OrderBy(h => h, System.StringComparer.Ordinal),
+            Enumerable.Range(0, 9).Select(i => $"Sample.Models.EfficientNetB{i}.g.cs")
+                .Append("Sample.Models.EfficientNetL2.g.cs").Append("Sample.Models.EffNetModels.g.cs").OrderBy(h => h, System.StringComparer.Ordinal),
             hints);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
@@ -109,7 +110,7 @@ public class GenerationTests
 
         Assert.Null(result.Results.Single().Exception);
         // Both files are told, neither wins silently; nothing ambiguous is generated.
-        Assert.Equal(16, result.Diagnostics.Count(d => d.Id == "EFF0003"));
+        Assert.Equal(20, result.Diagnostics.Count(d => d.Id == "EFF0003")); // 10 variants, reported in both files
         Assert.Equal(2, result.Diagnostics.Count(d => d.GetMessage(CultureInfo.InvariantCulture).StartsWith("Duplicate generated type 'Sample.Models.EfficientNetB0'")));
         Assert.Empty(result.Results.Single().GeneratedSources);
     }
