@@ -25,12 +25,28 @@ public class GenerationTests
     }
 
     [Theory]
-    [InlineData("EfficientNetB0")]
-    [InlineData("EfficientNetB7")]
-    public void Generated_source_matches_the_reviewed_snapshot(string type)
+    [InlineData("efficientnet.effnet", "EfficientNetB0")]
+    [InlineData("efficientnet.effnet", "EfficientNetB7")]
+    [InlineData("efficientnet_v2.effnet", "EfficientNetV2S")]      // fused blocks, a variant's own stage table
+    [InlineData("tf_efficientnet.effnet", "TfEfficientNetB0")]     // 'same' padding, crop constant
+    [InlineData("efficientnet_edgetpu.effnet", "EfficientNetEdgeTpuS")] // edge blocks, no skip, ReLU
+    public void Generated_source_matches_the_reviewed_snapshot(string spec, string type)
     {
-        var (result, _, _) = GeneratorHarness.Run(ShippedSpec());
+        var (result, output, _) = GeneratorHarness.Run(new InMemoryText("/project/specs/" + spec, GeneratorHarness.ShippedSpec(spec)));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
         Snapshot.Match(GeneratorHarness.Source(result, $"Sample.Models.{type}.g.cs"), type);
+    }
+
+    [Fact]
+    public void A_phi_variant_documents_requested_and_realised_flops_ratios()
+    {
+        var spec = GeneratorHarness.ShippedSpec("efficientnet.effnet").Replace("variant B8 {", "variant P2 { phi 2 }\n  variant B8 {");
+        var (result, _, _) = GeneratorHarness.Run(new InMemoryText("/p/phi.effnet", spec));
+
+        var source = GeneratorHarness.Source(result, "Sample.Models.EfficientNetP2.g.cs");
+        // (1.2 · 1.1² · 1.15²)² = 3.687; realised differs by the rounding of channels, repeats and resolution.
+        Assert.Contains("/// Compound scaling phi = 2.0: FLOPs ×3.687 of the baseline requested", source);
+        Assert.Contains("public const int Resolution = 296;", source); // 224 · 1.15² = 296.24
     }
 
     [Fact]
