@@ -38,6 +38,20 @@ public class GenerationTests
     }
 
     [Fact]
+    public void The_guides_showcase_of_every_option_generates_code_that_compiles()
+    {
+        var guide = System.IO.File.ReadAllText(EffNetGen.Tests.Shared.Repository.PathOf("docs", "dsl.md"));
+        var showcase = System.Text.RegularExpressions.Regex.Match(guide, "```effnet\\n(family Showcase.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+
+        var (result, output, _) = GeneratorHarness.Run(new InMemoryText("/p/showcase.effnet", showcase));
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(4, result.Results.Single().GeneratedSources.Length); // three variants and the registry
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.NotNull(output.GetTypeByMetadataName("Vision.Models.ShowcaseNoHead"));
+    }
+
+    [Fact]
     public void A_phi_variant_documents_requested_and_realised_flops_ratios()
     {
         var spec = GeneratorHarness.ShippedSpec("efficientnet.effnet").Replace("variant B8 {", "variant P2 { phi 2 }\n  variant B8 {");

@@ -19,7 +19,7 @@ public class FamilyTests
     [Fact]
     public void Every_shipped_variant_instantiates_with_its_generated_parameter_count()
     {
-        Assert.Equal(32, EffNetModels.All.Count);
+        Assert.Equal(32 + 3, EffNetModels.All.Count); // the shipped specs, and docs/dsl.md's showcase
         Assert.All(EffNetModels.All, info => Assert.Equal(info.ParameterCount, CountOnMeta(info)));
     }
 
@@ -52,6 +52,8 @@ public class FamilyTests
     [InlineData("efficientnet_es")]          // edge blocks with a forced input width
     [InlineData("efficientnet_v2_s")]        // fused blocks, single-conv and expanded
     [InlineData("mobilenet_v2_w100")]        // expansion rounded to the nearest integer
+    [InlineData("showcase_small")]           // every option: edge without skip, hswish/gelu, same padding, head times
+    [InlineData("showcase_nohead")]          // no head conv
     public void One_variant_of_each_family_runs_forward_in_eval_and_training(string name)
     {
         using var model = EffNetModels.Create(name, numClasses: 10);
