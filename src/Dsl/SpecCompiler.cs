@@ -1,7 +1,9 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using EffNetGen.Dsl.Binding;
 using EffNetGen.Dsl.Diagnostics;
+using EffNetGen.Dsl.Model;
 using EffNetGen.Dsl.Parsing;
 using EffNetGen.Dsl.Resolution;
 
@@ -14,12 +16,21 @@ public sealed record SpecCompilation(EquatableArray<ResolvedNetwork> Networks, E
     public bool Succeeded => Diagnostics.All(d => d.Severity != Severity.Error);
 }
 
-/// <summary>The whole pipeline for one file: text → syntax → bound families → resolved networks.</summary>
+/// <summary>
+/// The whole pipeline for one file: text → syntax → bound families → resolved networks, then the checks
+/// that need resolved numbers (budgets, contracts, residuals, strides).
+/// </summary>
 public static class SpecCompiler
 {
-    /// <summary>Compiles <paramref name="text"/>. Never throws for any input text.</summary>
-    public static SpecCompilation Compile(string text)
+    /// <summary>
+    /// Compiles <paramref name="text"/> within <paramref name="budget"/> (default <see cref="Budget.Default"/>).
+    /// Opt-in checks (<see cref="DiagnosticDescriptor.EnabledByDefault"/> false) are included only when
+    /// <paramref name="includeOptIn"/> is set, as the generator does: Roslyn then filters them by the project's settings.
+    /// Never throws for any input text.
+    /// </summary>
+    public static SpecCompilation Compile(string text, Budget? budget = null, bool includeOptIn = false)
     {
+        budget ??= Budget.Default;
         var parsed = SpecParser.Parse(text);
         if (parsed.Syntax is null)
         {
@@ -32,16 +43,57 @@ public static class SpecCompiler
         {
             foreach (var variant in family.Variants)
             {
-                if (ResolutionLimits.Problem(family, variant) is { } problem)
+                if (ResolutionLimits.Problem(variant, budget) is { } problem)
                 {
-                    diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidValue, variant.Span, $"variant '{variant.Name}'", problem));
+                    diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.BudgetExceeded, variant.Span, variant.Name, problem));
+                    continue;
                 }
-                else
+                var network = NetworkResolver.Resolve(family, variant);
+                var errors = Check(variant, network, budget).ToList();
+                diagnostics.AddRange(errors);
+                if (errors.All(d => d.Severity != Severity.Error))
                 {
-                    networks.Add(NetworkResolver.Resolve(family, variant));
+                    networks.Add(network);
                 }
             }
         }
-        return new SpecCompilation(networks.ToEquatableArray(), diagnostics.ToEquatableArray());
+        var reported = diagnostics.Where(d => includeOptIn || DiagnosticCatalog.Find(d.Id).EnabledByDefault);
+        return new SpecCompilation(networks.ToEquatableArray(), reported.ToEquatableArray());
     }
+
+    private static IEnumerable<SpecDiagnostic> Check(VariantSpec variant, ResolvedNetwork network, Budget budget)
+    {
+        if (network.Parameters > budget.MaxParameters)
+        {
+            yield return SpecDiagnostic.Create(DiagnosticCatalog.BudgetExceeded, variant.Span, variant.Name,
+                $"has {Count(network.Parameters)} parameters, over the budget of {Count(budget.MaxParameters)} (EffNetGenMaxParameters)");
+        }
+        foreach (var expectation in variant.Expectations)
+        {
+            var actual = expectation.Metric == "parameters" ? network.Parameters : network.Macs;
+            if (actual < expectation.Low || actual > expectation.High)
+            {
+                var range = expectation.Low == expectation.High ? "" : $" ({Count((long)System.Math.Ceiling(expectation.Low))} to {Count((long)System.Math.Floor(expectation.High))})";
+                yield return SpecDiagnostic.Create(DiagnosticCatalog.ContractViolated, expectation.Span,
+                    variant.Name, Count(actual), expectation.Metric, expectation.Text + range);
+            }
+        }
+        for (var i = 0; i < network.Stages.Count; i++)
+        {
+            var spec = variant.Layout.Stages[i];
+            if (spec.Skip == true && !network.Stages[i].Blocks.Any(b => b.Residual))
+            {
+                yield return SpecDiagnostic.Create(DiagnosticCatalog.ResidualNeverApplies, spec.Span, (i + 1).ToString(CultureInfo.InvariantCulture),
+                    "none of its blocks keeps stride 1 and the same width (its only block downsamples or changes channels)");
+            }
+        }
+        var stride = network.Stem.Stride * network.Stages.Aggregate(1, (product, stage) => product * stage.Stride);
+        if (network.Resolution % stride != 0)
+        {
+            yield return SpecDiagnostic.Create(DiagnosticCatalog.ResolutionStride, variant.Span, variant.Name,
+                network.Resolution.ToString(CultureInfo.InvariantCulture), stride.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

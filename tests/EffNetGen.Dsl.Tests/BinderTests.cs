@@ -39,20 +39,6 @@ public class BinderTests
         Assert.Contains(result.Diagnostics, d => d.Id == id && d.Span.Line == line && d.Span.Column == column && d.Message.Contains(message));
     }
 
-    [Theory]
-    [InlineData("depth 1.0", "depth 1e9", "resolves to 1,000,000,000 blocks; at most 10,000 are supported")]
-    [InlineData("width 1.0", "width 1e6", "channels; at most 1,000,000 are supported")]
-    [InlineData("resolution 32", "resolution 1000000", "resolution 1,000,000 is above the supported 65,536")]
-    public void Oversized_variants_are_rejected_before_anything_is_allocated(string from, string to, string message)
-    {
-        var result = Compile(from, to);
-
-        var error = Assert.Single(result.Diagnostics);
-        Assert.Equal(("EFF0005", 5, 3), (error.Id, error.Span.Line, error.Span.Column));
-        Assert.Contains(message, error.Message);
-        Assert.Empty(result.Networks);
-    }
-
     [Fact]
     public void Every_problem_is_reported_not_just_the_first()
     {

@@ -85,7 +85,7 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
             r.Number("se", 0, v => v > 0 && v <= 1, "must be in (0, 1]"),
             Activation(r),
             r.Has("fc") ? r.Integer("fc", 1, Rules.IsPositive, Rules.PositiveRequirement) : null,
-            r.Choice("skip", true, OptionTables.Switches),
+            r.Has("skip") ? r.Choice("skip", true, OptionTables.Switches) : null,
             r.Choice("fixed", false, OptionTables.Switches),
             statement.Span);
         if (stage.ForcedInput is not null && kind != BlockKind.Edge)

@@ -59,6 +59,11 @@ internal sealed class OptionReader
             ReportInvalid(option, "expected a number");
             return fallback;
         }
+        if (number.Text.IndexOfAny(new[] { 'K', 'M', 'G', '±' }) >= 0)
+        {
+            ReportInvalid(option, $"expected a plain number, got '{number.Text}' (magnitudes and tolerances are for 'expect')");
+            return fallback;
+        }
         if (!double.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             || double.IsNaN(value) || double.IsInfinity(value))
         {
@@ -104,6 +109,21 @@ internal sealed class OptionReader
         return fallback;
     }
 
+    /// <summary>A contract value (<c>5288548</c>, <c>5.3M</c>, <c>0.39G±5%</c>) as an expectation, or null.</summary>
+    public Model.Expectation? Expectation(string key, string metric)
+    {
+        if (!_options.TryGetValue(key, out var option))
+        {
+            return null;
+        }
+        if (option.Value is NumberSyntax number && Quantity.TryParse(number.Text, out var quantity))
+        {
+            return new Model.Expectation(metric, quantity.Low, quantity.High, number.Text, option.Span);
+        }
+        ReportInvalid(option, "expected a positive count such as 5288548, 5.3M or 0.39G±5%");
+        return null;
+    }
+
     /// <summary>A bare word, e.g. a name, or <paramref name="fallback"/> when absent.</summary>
     public string Word(string key, string fallback)
     {
@@ -133,6 +153,10 @@ internal sealed class OptionReader
         ReportInvalid(option, "expected a { … } block");
         return null;
     }
+
+    /// <summary>Reports <paramref name="descriptor"/> (typically a warning) on the option <paramref name="key"/>.</summary>
+    public void Warn(string key, DiagnosticDescriptor descriptor, params string[] arguments) =>
+        Report(descriptor, _options[key].Span, arguments);
 
     /// <summary>Reports a valid-looking option that does not fit its context.</summary>
     public void Reject(string key, string reason) => ReportInvalid(_options[key], reason);

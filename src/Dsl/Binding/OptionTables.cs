@@ -61,7 +61,12 @@ internal static class OptionTables
     {
         ["width"] = "width multiplier", ["depth"] = "depth multiplier", ["resolution"] = "input resolution",
         ["phi"] = "compound coefficient", ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate",
-        ["crop"] = "evaluation crop fraction", ["norm"] = "BatchNorm settings",
+        ["crop"] = "evaluation crop fraction", ["norm"] = "BatchNorm settings", ["expect"] = "contract",
+    };
+
+    public static readonly IReadOnlyDictionary<string, string> Expect = new Dictionary<string, string>
+    {
+        ["params"] = "expected parameters", ["macs"] = "expected MACs",
     };
 
     public static readonly IReadOnlyDictionary<string, BlockKind> BlockKinds = new Dictionary<string, BlockKind>

@@ -58,6 +58,7 @@ public static class SpecBinder
         }
 
         var scaling = Settings(single, "scaling", OptionTables.Scaling, diagnostics, BindScaling) ?? DefaultScaling;
+        CheckScalingConstants(scaling, single, diagnostics);
         var norm = Settings(single, "norm", OptionTables.Norm, diagnostics, r => BindNorm(r, DefaultNorm)) ?? DefaultNorm;
         var defaults = Settings(single, "defaults", OptionTables.Defaults, diagnostics, BindDefaults) ?? DefaultBlocks;
         var modelPrefix = Settings(single, "naming", OptionTables.Naming, diagnostics, r => r.Word("prefix", ""))
@@ -113,6 +114,18 @@ public static class SpecBinder
         r.Choice("depth", DefaultScaling.DepthRounding, OptionTables.DepthRoundings),
         r.Integer("resolution", DefaultScaling.BaseResolution, Rules.IsPositive, Rules.PositiveRequirement));
 
+    /// <summary>The paper chooses alpha·beta²·gamma² ≈ 2 so that each step of phi doubles the FLOPs.</summary>
+    private static void CheckScalingConstants(ScalingSpec scaling, Dictionary<string, StatementSyntax> single, List<SpecDiagnostic> diagnostics)
+    {
+        const double Tolerance = 0.1;
+        var product = scaling.Alpha * scaling.Beta * scaling.Beta * scaling.Gamma * scaling.Gamma;
+        if (Math.Abs(product - 2) > Tolerance && single.TryGetValue("scaling", out var statement))
+        {
+            diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.ScalingConstants, statement.Keyword.Span,
+                product.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), Tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
     private static NormSpec BindNorm(OptionReader r, NormSpec defaults) => new(
         r.Number("eps", defaults.Eps, v => v > 0 && v < 1, "must be in (0, 1)"),
         r.Number("momentum", defaults.Momentum, v => v > 0 && v <= 1, "must be in (0, 1]"));
@@ -123,6 +136,9 @@ public static class SpecBinder
         r.Choice("se_base", DefaultBlocks.SeBase, OptionTables.SeBases),
         r.Choice("se_round", DefaultBlocks.SeRounding, OptionTables.SeRoundings),
         r.Choice("expand_round", DefaultBlocks.ExpandRounding, OptionTables.ExpandRoundings));
+
+    /// <summary>The class the generator lists every model in; no variant may be named like it.</summary>
+    private const string RegistryClassName = "EffNetModels";
 
     private sealed record VariantDefaults(ScalingSpec Scaling, NormSpec Norm, double Dropout, double StochasticDepth, LayerSet Layers);
 
@@ -139,6 +155,10 @@ public static class SpecBinder
                 continue;
             }
             CheckTypeName(new Identifier(family.Name.Text + name.Text, name.Span), diagnostics);
+            if (family.Name.Text + name.Text == RegistryClassName)
+            {
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidName, name.Span, RegistryClassName, "the generated registry has that name"));
+            }
             var context = $"variant '{name.Text}'";
             var r = new OptionReader(context, statement.Options, OptionTables.Variant, diagnostics);
             var normOptions = r.Block("norm");
@@ -146,6 +166,10 @@ public static class SpecBinder
                 ? defaults.Norm
                 : BindNorm(new OptionReader($"'norm' of {context}", normOptions, OptionTables.Norm, diagnostics), defaults.Norm);
             var layers = LayerSet.Bind(statement.Body, context, diagnostics).Over(defaults.Layers);
+            var expect = r.Block("expect");
+            var expectations = expect is null
+                ? EquatableArray<Expectation>.Empty
+                : BindExpectations(new OptionReader($"'expect' of {context}", expect, OptionTables.Expect, diagnostics));
             variants.Add(BindMultipliers(r, defaults.Scaling, name.Text, statement) with
             {
                 Dropout = r.Number("dropout", defaults.Dropout, Rules.IsRate, Rules.RateRequirement),
@@ -153,6 +177,7 @@ public static class SpecBinder
                 CropPct = r.Has("crop") ? r.Number("crop", 1, v => v > 0 && v <= 1, "must be in (0, 1]") : null,
                 Norm = norm,
                 Layout = Complete(layers, statement, diagnostics),
+                Expectations = expectations,
             });
         }
         if (variants.Count == 0 && names.Count == 0)
@@ -166,14 +191,23 @@ public static class SpecBinder
     /// Width, depth and resolution: explicit values win; otherwise <c>phi</c> gives beta^phi, alpha^phi
     /// and the base resolution × gamma^phi rounded to a multiple of 8; otherwise the baseline's.
     /// </summary>
+    private static EquatableArray<Expectation> BindExpectations(OptionReader r) =>
+        new[] { r.Expectation("params", "parameters"), r.Expectation("macs", "MACs") }
+            .Where(e => e is not null).Select(e => e!).ToEquatableArray();
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static VariantSpec BindMultipliers(OptionReader r, ScalingSpec scaling, string name, StatementSyntax statement)
     {
         double? phi = r.Has("phi") ? r.Number("phi", 0, v => v >= 0 && v <= 20, "must be in [0, 20]") : null;
         var width = r.Number("width", phi is { } pw ? Math.Pow(scaling.Beta, pw) : 1.0, v => v > 0, "must be > 0");
         var depth = r.Number("depth", phi is { } pd ? Math.Pow(scaling.Alpha, pd) : 1.0, v => v > 0, "must be > 0");
-        var resolution = r.Integer("resolution",
-            phi is { } pr ? Rounding.RoundResolution(scaling.BaseResolution * Math.Pow(scaling.Gamma, pr)) : scaling.BaseResolution,
-            Rules.IsPositive, Rules.PositiveRequirement);
+        var predicted = phi is { } pr ? Rounding.RoundResolution(scaling.BaseResolution * Math.Pow(scaling.Gamma, pr)) : scaling.BaseResolution;
+        var resolution = r.Integer("resolution", predicted, Rules.IsPositive, Rules.PositiveRequirement);
+        if (phi is { } p && r.Has("resolution") && resolution != predicted)
+        {
+            r.Warn("resolution", DiagnosticCatalog.PhiResolution, name, Invariant(p), Invariant(resolution), Invariant(predicted));
+        }
         return new VariantSpec(name, width, depth, resolution, phi, 0, 0, null, DefaultNorm, EmptyLayout, statement.Span);
     }
 

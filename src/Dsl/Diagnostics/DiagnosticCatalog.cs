@@ -13,7 +13,12 @@ public enum Severity
 }
 
 /// <summary>One entry of the catalogue: stable ID, title, message format (<see cref="string.Format(string, object[])"/>).</summary>
-public sealed record DiagnosticDescriptor(string Id, Severity Severity, string Title, string MessageFormat);
+/// <param name="EnabledByDefault">False: an opt-in check, reported only when a project enables it (<c>dotnet_diagnostic.ID.severity</c>).</param>
+public sealed record DiagnosticDescriptor(string Id, Severity Severity, string Title, string MessageFormat, bool EnabledByDefault = true)
+{
+    /// <summary>Where docs/diagnostics.md documents this diagnostic, relative to the repository root.</summary>
+    public string HelpLink => "docs/diagnostics.md#" + Id.ToLowerInvariant();
+}
 
 /// <summary>
 /// Every diagnostic EffNetGen can report, in one place. The generator builds its Roslyn
@@ -45,6 +50,33 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidName = new(
         "EFF0006", Severity.Error, "Name cannot be used for a generated type", "'{0}' cannot be used as a generated type name: {1}");
 
+    /// <summary>A stage asks for a residual connection that none of its blocks can have.</summary>
+    public static readonly DiagnosticDescriptor ResidualNeverApplies = new(
+        "EFF0007", Severity.Warning, "Residual connection can never apply", "Stage {0} asks for a residual connection ('skip on'), but {1}");
+
+    /// <summary>A variant's <c>expect</c> contract disagrees with the resolved architecture.</summary>
+    public static readonly DiagnosticDescriptor ContractViolated = new(
+        "EFF0008", Severity.Error, "Architecture contract violated", "Variant '{0}' has {1} {2}; the spec expects {3}");
+
+    /// <summary>A variant is larger than the configured budget; it is rejected before anything large is computed.</summary>
+    public static readonly DiagnosticDescriptor BudgetExceeded = new(
+        "EFF0009", Severity.Error, "Variant over budget", "Variant '{0}' {1}");
+
+    /// <summary>The compound-scaling constants do not satisfy alpha·beta²·gamma² ≈ 2.</summary>
+    public static readonly DiagnosticDescriptor ScalingConstants = new(
+        "EFF0101", Severity.Warning, "Compound-scaling constants do not double the FLOPs",
+        "alpha·beta²·gamma² = {0}, not 2 within ±{1}: each step of phi will not double the FLOPs");
+
+    /// <summary>A variant gives both <c>phi</c> and a resolution the formula does not predict.</summary>
+    public static readonly DiagnosticDescriptor PhiResolution = new(
+        "EFF0102", Severity.Warning, "Resolution differs from gamma^phi",
+        "Variant '{0}' declares phi {1} but resolution {2}; the base resolution × gamma^phi rounded to 8 is {3}");
+
+    /// <summary>Opt-in: a resolution that the network's total stride does not divide.</summary>
+    public static readonly DiagnosticDescriptor ResolutionStride = new(
+        "EFF0103", Severity.Warning, "Resolution is not a multiple of the total stride",
+        "Variant '{0}' has resolution {1}, not a multiple of the network's total stride {2}: feature maps are rounded up at each stride", EnabledByDefault: false);
+
     /// <summary>The generator itself failed; reported instead of crashing the compiler.</summary>
     public static readonly DiagnosticDescriptor InternalError = new(
         "EFF0099", Severity.Error, "EffNetGen internal error", "EffNetGen failed to process this spec: {0}");
@@ -52,7 +84,8 @@ public static class DiagnosticCatalog
     /// <summary>All descriptors, ordered by ID.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
-        SyntaxError, UnknownName, Duplicate, Missing, InvalidValue, InvalidName, InternalError,
+        SyntaxError, UnknownName, Duplicate, Missing, InvalidValue, InvalidName, ResidualNeverApplies, ContractViolated,
+        BudgetExceeded, ScalingConstants, PhiResolution, ResolutionStride, InternalError,
     };
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>

@@ -27,7 +27,7 @@ public sealed record ConvSpec(int Kernel, int Stride, int Channels, int? LastMul
 /// <param name="SeRatio">0: no squeeze-excitation.</param>
 /// <param name="Activation">Null: the family default.</param>
 /// <param name="ForcedInput">Edge blocks: the expansion width derives from this (scaled) width instead of the input (timm's <c>fc</c>).</param>
-/// <param name="Skip">False: never a residual connection (timm's <c>noskip</c>).</param>
+/// <param name="Skip">False: never a residual connection (timm's <c>noskip</c>); true: asked for explicitly; null: the default (on).</param>
 /// <param name="FixedRepeats">True: repeats are not scaled by depth (timm's <c>fix_first_last</c>).</param>
 public sealed record StageSpec(
     BlockKind Kind,
@@ -39,12 +39,15 @@ public sealed record StageSpec(
     double SeRatio,
     Activation? Activation,
     int? ForcedInput,
-    bool Skip,
+    bool? Skip,
     bool FixedRepeats,
     SourceSpan Span);
 
 /// <summary>A network's layers: stem, stage table and head (null: no head conv).</summary>
 public sealed record LayoutSpec(ConvSpec Stem, EquatableArray<StageSpec> Stages, ConvSpec? Head);
+
+/// <summary>A checked property of a variant: <c>expect { params 5.3M }</c> (<paramref name="Metric"/> "parameters" or "MACs").</summary>
+public sealed record Expectation(string Metric, double Low, double High, string Text, SourceSpan Span);
 
 /// <summary>A named variant: multipliers, settings and its layers (the family's unless it overrides them).</summary>
 /// <param name="Phi">The compound coefficient, when the variant was given one.</param>
@@ -60,7 +63,11 @@ public sealed record VariantSpec(
     double? CropPct,
     NormSpec Norm,
     LayoutSpec Layout,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>What the spec says the resolved variant must be; checked after resolution.</summary>
+    public EquatableArray<Expectation> Expectations { get; init; }
+}
 
 /// <summary>A family: shared settings and its variants.</summary>
 /// <param name="ModelPrefix">Model names are this plus the lower-cased variant name (timm's <c>tf_efficientnet_</c> + <c>b0</c>).</param>

@@ -44,17 +44,30 @@ internal static class Lexical
 
     private static readonly Parser<string> Digits = Parse.Digit.AtLeastOnce().Text();
 
-    /// <summary>Invariant decimal with optional sign, fraction and exponent: <c>1.2</c>, <c>1e-5</c>, <c>-3</c>.</summary>
+    private static readonly Parser<string> Decimal =
+        from whole in Digits
+        from fraction in Parse.Char('.').Then(_ => Digits).Select(d => "." + d).Optional()
+        select whole + fraction.GetOrElse("");
+
+    /// <summary>
+    /// Invariant decimal with optional sign, fraction and exponent (<c>1.2</c>, <c>1e-5</c>, <c>-3</c>), and for
+    /// contracts a magnitude suffix and a tolerance (<c>5.3M</c>, <c>0.39G±5%</c>, <c>5.3M+-1%</c>); the binder
+    /// decides where suffixes are allowed.
+    /// </summary>
     internal static readonly Parser<string> Number =
         (from sign in Parse.Char('-').Once().Text().Optional()
-         from whole in Digits
-         from fraction in Parse.Char('.').Then(_ => Digits).Select(d => "." + d).Optional()
+         from value in Decimal
          from exponent in (from e in Parse.Chars("eE")
                            from s in Parse.Chars("+-").Once().Text().Optional()
                            from d in Digits
                            select "e" + s.GetOrElse("") + d).Optional()
+         from suffix in Parse.Chars("KMG").Once().Text().Optional()
+         from tolerance in (from plusMinus in Parse.String("±").Or(Parse.String("+-")).Text()
+                            from percent in Decimal
+                            from mark in Parse.Char('%')
+                            select "±" + percent + "%").Optional()
          from end in IdentifierPart.Not()
-         select sign.GetOrElse("") + whole + fraction.GetOrElse("") + exponent.GetOrElse("")).Named("number");
+         select sign.GetOrElse("") + value + exponent.GetOrElse("") + suffix.GetOrElse("") + tolerance.GetOrElse("")).Named("number");
 
     /// <summary>Runs <paramref name="parser"/> and records the source span of what it consumed.</summary>
     internal static Parser<(T Value, SourceSpan Span)> Located<T>(this Parser<T> parser) =>

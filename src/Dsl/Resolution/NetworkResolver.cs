@@ -65,7 +65,7 @@ public static class NetworkResolver
                     OutputChannels: output,
                     Kernel: spec.Kernel,
                     Stride: stride,
-                    Residual: spec.Skip && stride == 1 && channels == output,
+                    Residual: spec.Skip != false && stride == 1 && channels == output,
                     // Linear in the block index over the whole network (torchvision and timm): p·id/total.
                     StochasticDepth: variant.StochasticDepth * blockId / totalBlocks,
                     Activation: spec.Activation ?? defaults.Activation,

@@ -6,15 +6,12 @@ using EffNetGen.Dsl.Model;
 namespace EffNetGen.Dsl.Resolution;
 
 /// <summary>
-/// Sizes beyond which a variant is rejected before anything is allocated, so a typo such as
-/// <c>depth 1e9</c> cannot hang or exhaust the IDE. Far above any published EfficientNet
-/// (B7: 55 blocks, 3,840 channels, 600 px).
+/// Sizes beyond which a variant is rejected before anything is resolved, so a typo such as
+/// <c>depth 1e9</c> or <c>width 100000</c> cannot hang or exhaust the IDE. Far above any published
+/// EfficientNet (L2: 88 blocks, 8,256 channels, 800 px).
 /// </summary>
 public static class ResolutionLimits
 {
-    /// <summary>Blocks in the whole network.</summary>
-    public const int MaxBlocks = 10_000;
-
     /// <summary>Channels of any one layer, expansion included.</summary>
     public const int MaxChannels = 1_000_000;
 
@@ -22,13 +19,13 @@ public static class ResolutionLimits
     public const int MaxResolution = 65_536;
 
     /// <summary>Why <paramref name="variant"/> is too large to resolve, or null. Computed in doubles: nothing overflows.</summary>
-    public static string? Problem(FamilySpec family, VariantSpec variant)
+    public static string? Problem(VariantSpec variant, Budget budget)
     {
         var layout = variant.Layout;
         var blocks = layout.Stages.Sum(s => Math.Ceiling(s.Repeats * variant.Depth));
-        if (blocks > MaxBlocks)
+        if (blocks > budget.MaxBlocks)
         {
-            return $"resolves to {Grouped(blocks)} blocks; at most {Grouped(MaxBlocks)} are supported";
+            return $"resolves to {Grouped(blocks)} blocks, over the budget of {Grouped(budget.MaxBlocks)} (EffNetGenMaxBlocks)";
         }
         var channels = layout.Stages.Select(s => Math.Max(s.Channels, s.ForcedInput ?? 0) * Math.Max(1, s.Expansion))
             .Concat(new double[] { layout.Stem.Channels, layout.Head?.Channels ?? 0, (layout.Head?.LastMultiple ?? 0) * layout.Stages.Max(s => s.Channels) })

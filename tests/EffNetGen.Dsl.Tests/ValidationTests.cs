@@ -1,0 +1,132 @@
+using System.Linq;
+using EffNetGen.Dsl.Resolution;
+using EffNetGen.Tests.Shared;
+
+namespace EffNetGen.Dsl.Tests;
+
+/// <summary>Budgets, contracts and the checks that need resolved numbers (EFF0006–EFF0009, EFF0101–EFF0103).</summary>
+public class ValidationTests
+{
+    private const string Variant = "variant A { width 1.0 depth 1.0 resolution 32 }";
+
+    private static SpecCompilation Compile(string from, string to, Budget? budget = null, bool includeOptIn = false) =>
+        SpecCompiler.Compile(SampleSpecs.Minimal.Replace(from, to), budget, includeOptIn);
+
+    private static void AssertSingle(SpecCompilation result, string id, int line, int column, string message)
+    {
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal((id, line, column), (diagnostic.Id, diagnostic.Span.Line, diagnostic.Span.Column));
+        Assert.Contains(message, diagnostic.Message);
+    }
+
+    [Theory]
+    [InlineData("depth 1.0", "depth 1e9", "resolves to 1,000,000,000 blocks, over the budget of 10,000 (EffNetGenMaxBlocks)")]
+    [InlineData("width 1.0", "width 100000", "channels; at most 1,000,000 are supported")]
+    [InlineData("resolution 32", "resolution 1000000", "resolution 1,000,000 is above the supported 65,536")]
+    public void Oversized_variants_are_rejected_before_anything_is_resolved(string from, string to, string message)
+    {
+        var result = Compile(from, to);
+
+        AssertSingle(result, "EFF0009", 5, 3, message);
+        Assert.Empty(result.Networks);
+    }
+
+    [Fact]
+    public void The_parameter_budget_is_configurable()
+    {
+        var result = SpecCompiler.Compile(Specs.Read("efficientnet.effnet"), new Budget(MaxParameters: 10_000_000, MaxBlocks: 10_000));
+
+        Assert.Equal(new[] { "B0", "B1", "B2" }, result.Networks.Select(n => n.Variant));
+        Assert.Contains(result.Diagnostics, d => d.Id == "EFF0009" && d.Message == "Variant 'B3' has 12,233,232 parameters, over the budget of 10,000,000 (EffNetGenMaxParameters)");
+    }
+
+    // The minimal spec, worked out by hand. Parameters: stem 3·32·9 + 2·32 = 928; block: depthwise 32·9 + 64 = 352,
+    // SE 32·8 + 8 + 8·32 + 32 = 552, projection 32·16 + 32 = 544; head 16·64 + 128 = 1,152; classifier 64·1000 + 1000
+    // = 65,000: 68,528. MACs at 32 px (16×16 after the stem): 221,184 + 73,728 + 512 + 131,072 + 262,144 + 64,000 = 752,640.
+    [Theory]
+    [InlineData("expect { params 68528 }")]          // exact
+    [InlineData("expect { params 69K }")]            // 68.5K to 69.5K
+    [InlineData("expect { params 68.5K±1% }")]
+    [InlineData("expect { params 68.5K+-1%  macs 0.75M±1% }")]
+    public void Contracts_that_hold_pass(string expect)
+    {
+        var result = Compile(Variant, Variant.Replace(" }", " " + expect + " }"));
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal((68_528, 752_640), (result.Networks.Single().Parameters, result.Networks.Single().Macs));
+    }
+
+    [Theory]
+    [InlineData("expect { params 68527 }", 58, "Variant 'A' has 68,528 parameters; the spec expects 68527")]
+    [InlineData("expect { params 70K }", 58, "Variant 'A' has 68,528 parameters; the spec expects 70K (69,500 to 70,500)")]
+    [InlineData("expect { macs 1G±5% }", 58, "Variant 'A' has 752,640 MACs; the spec expects 1G±5% (950,000,000 to 1,050,000,000)")]
+    public void A_false_contract_is_an_error_naming_both_numbers(string expect, int column, string message)
+    {
+        var result = Compile(Variant, Variant.Replace(" }", " " + expect + " }"));
+
+        AssertSingle(result, "EFF0008", 5, column, message);
+        Assert.Empty(result.Networks);
+    }
+
+    [Theory]
+    [InlineData("expect { params abc }", "expected a positive count")]
+    [InlineData("expect { params 0 }", "expected a positive count")]
+    [InlineData("expect { flops 1G }", "Unknown option 'flops'")]
+    [InlineData("width 1.0M", "expected a plain number, got '1.0M'")]
+    public void Malformed_contracts_and_misplaced_magnitudes_are_reported(string edit, string message)
+    {
+        var result = Compile(Variant, Variant.Replace("width 1.0", edit.StartsWith("width") ? edit : "width 1.0 " + edit));
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains(message));
+    }
+
+    [Fact]
+    public void Asking_for_a_residual_that_can_never_apply_is_a_warning()
+    {
+        var result = Compile("stage mbconv k3 s1 e1 c16 r1 se0.25", "stage mbconv k3 s2 e1 c16 r1 se0.25 skip on");
+
+        AssertSingle(result, "EFF0007", 3, 3, "Stage 1 asks for a residual connection ('skip on'), but none of its blocks");
+        Assert.Single(result.Networks); // a warning: the code is still generated
+    }
+
+    [Fact]
+    public void Scaling_constants_far_from_doubling_the_flops_are_a_warning() =>
+        AssertSingle(Compile("family F {", "family F {\n  scaling { alpha 2 }"), "EFF0101", 2, 3, "alpha·beta²·gamma² = 3.2, not 2 within ±0.1");
+
+    [Fact]
+    public void A_phi_variant_with_another_resolution_is_a_warning() =>
+        AssertSingle(Compile(Variant, "variant A { phi 1 resolution 240 }"), "EFF0102", 5, 21,
+            "Variant 'A' declares phi 1 but resolution 240; the base resolution × gamma^phi rounded to 8 is 256");
+
+    [Fact]
+    public void A_resolution_the_total_stride_does_not_divide_is_an_opt_in_warning()
+    {
+        Assert.Empty(Compile("resolution 32", "resolution 33").Diagnostics);
+        AssertSingle(Compile("resolution 32", "resolution 33", includeOptIn: true), "EFF0103", 5, 3,
+            "Variant 'A' has resolution 33, not a multiple of the network's total stride 2");
+    }
+
+    [Fact]
+    public void A_variant_named_like_the_registry_is_an_error()
+    {
+        var spec = SampleSpecs.Minimal.Replace("family F {", "family EffNet {").Replace("variant A", "variant Models");
+        AssertSingle(SpecCompiler.Compile(spec), "EFF0006", 5, 11, "'EffNetModels' cannot be used as a generated type name: the generated registry has that name");
+    }
+
+    [Fact]
+    public void Ten_independent_errors_give_ten_diagnostics()
+    {
+        var spec = """
+            family F {
+              stem  conv   k4 s3 c0
+              stage mbconv k2 s5 e0 c16 r0 se2 act swish
+              head  conv   k1 c64
+              variant A { width 0 resolution 32 }
+            }
+            """;
+
+        var result = SpecCompiler.Compile(spec);
+
+        // k4, s3, c0 (stem); k2, s5, e0, r0, se2, swish (stage); width 0 (variant).
+        Assert.Equal(10, result.Diagnostics.Count);
+        Assert.Equal(10, result.Diagnostics.Select(d => (d.Span.Line, d.Span.Column)).Distinct().Count());
+    }
+}
