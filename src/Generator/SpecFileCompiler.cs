@@ -1,8 +1,10 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using EffNetGen.Dsl;
 using EffNetGen.Dsl.Diagnostics;
+using EffNetGen.Dsl.Resolution;
 using EffNetGen.Dsl.Text;
 using EffNetGen.CodeGen;
 using EffNetGen.Generator.Diagnostics;
@@ -19,14 +21,20 @@ public static class SpecFileCompiler
 
     /// <summary>
     /// Reads the options made visible by buildTransitive/EffNetGen.props: <c>EffNetGenNamespace</c>,
-    /// else <c>RootNamespace</c>, else <see cref="GeneratedModel.DefaultNamespace"/>; <c>EffNetGenRegistry</c> (default true).
+    /// else <c>RootNamespace</c>, else <see cref="GeneratedModel.DefaultNamespace"/>; <c>EffNetGenRegistry</c> (default true);
+    /// <c>EffNetGenMaxParameters</c> and <c>EffNetGenMaxBlocks</c> (default <see cref="Budget.Default"/>).
     /// </summary>
     public static GeneratorOptions Options(AnalyzerConfigOptions options)
     {
         string? Property(string name) =>
             options.TryGetValue("build_property." + name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
         var emitRegistry = !bool.TryParse(Property("EffNetGenRegistry"), out var registry) || registry;
-        return new GeneratorOptions(Property("EffNetGenNamespace") ?? Property("RootNamespace") ?? GeneratedModel.DefaultNamespace, emitRegistry);
+        var budget = new Budget(
+            long.TryParse(Property("EffNetGenMaxParameters"), NumberStyles.None, CultureInfo.InvariantCulture, out var parameters) && parameters > 0
+                ? parameters : Budget.Default.MaxParameters,
+            int.TryParse(Property("EffNetGenMaxBlocks"), NumberStyles.None, CultureInfo.InvariantCulture, out var blocks) && blocks > 0
+                ? blocks : Budget.Default.MaxBlocks);
+        return new GeneratorOptions(Property("EffNetGenNamespace") ?? Property("RootNamespace") ?? GeneratedModel.DefaultNamespace, emitRegistry, budget);
     }
 
     /// <summary>
@@ -38,7 +46,8 @@ public static class SpecFileCompiler
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            var compilation = SpecCompiler.Compile(file.Text);
+            // Opt-in checks too: Roslyn reports them only where the project's .editorconfig enables them.
+            var compilation = SpecCompiler.Compile(file.Text, options.Budget, includeOptIn: true);
             var models = GeneratedModel.For(compilation, file.Path, options.Namespace);
             var diagnostics = compilation.Diagnostics.Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray();
             return new SpecFileResult(models, diagnostics);

@@ -11,8 +11,19 @@ namespace EffNetGen.Generator.Tests;
 /// </summary>
 public class BuildTests
 {
-    [Fact]
-    public void A_malformed_spec_fails_the_build_with_its_file_line_and_column()
+    public static TheoryData<string, string> BrokenSpecs => new()
+    {
+        { SampleSpecs.BrokenStride, "bad.effnet" + SampleSpecs.BrokenStrideDiagnostic },
+        // A contract the architecture does not meet: the message names both counts.
+        {
+            SampleSpecs.Minimal.Replace("resolution 32 }", "resolution 32  expect { params 5.3M } }"),
+            "bad.effnet(5,59): error EFF0008: Variant 'A' has 68,528 parameters; the spec expects 5.3M (5,250,000 to 5,350,000)"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenSpecs))]
+    public void A_broken_spec_fails_the_build_with_its_file_line_and_column(string spec, string error)
     {
         var directory = Directory.CreateTempSubdirectory("effnetgen-build-");
         try
@@ -27,12 +38,12 @@ public class BuildTests
                   </ItemGroup>
                 </Project>
                 """);
-            File.WriteAllText(Path.Combine(directory.FullName, "bad.effnet"), SampleSpecs.BrokenStride);
+            File.WriteAllText(Path.Combine(directory.FullName, "bad.effnet"), spec);
 
             var (exitCode, output) = ProcessRunner.Run("dotnet", $"build -nologo -p:BuildProjectReferences=false -c {Repository.Configuration}", directory.FullName);
 
             Assert.NotEqual(0, exitCode);
-            Assert.Contains("bad.effnet" + SampleSpecs.BrokenStrideDiagnostic, output);
+            Assert.Contains(error, output);
             Assert.DoesNotContain("CS8785", output); // the generator loaded and did not throw
         }
         finally

@@ -42,7 +42,77 @@ public class DiagnosticTests
         new DiagnosticResult("EFF0005", DiagnosticSeverity.Error).WithSpan(Path, 5, 48, 5, 59)
             .WithArguments("classifier dropout 'dropout' in variant 'A'", "must be in [0, 1), got 1.5"));
 
-    private static Task Verify(string spec, params DiagnosticResult[] expected)
+    [Fact]
+    public Task A_duplicate_option_is_reported_on_its_second_occurrence() => Verify(
+        Valid.Replace("width 1.0", "width 1.0 width 2.0"),
+        new DiagnosticResult("EFF0003", DiagnosticSeverity.Error).WithSpan(Path, 5, 25, 5, 30)
+            .WithArguments("option", "width", " in variant 'A'"));
+
+    [Fact]
+    public Task A_missing_option_is_reported_on_its_statement() => Verify(
+        Valid.Replace("e1 c16 r1", "e1 r1"),
+        new DiagnosticResult("EFF0004", DiagnosticSeverity.Error).WithSpan(Path, 3, 3, 3, 34)
+            .WithArguments("output channels 'c'", "'stage'"));
+
+    [Fact]
+    public Task A_keyword_as_a_type_name_is_reported_on_the_name() => Verify(
+        Valid.Replace("family F {", "family class {"),
+        new DiagnosticResult("EFF0006", DiagnosticSeverity.Error).WithSpan(Path, 1, 8, 1, 13)
+            .WithArguments("class", "it is a reserved C# keyword"));
+
+    [Fact]
+    public Task A_residual_that_can_never_apply_is_a_warning_on_its_stage() => VerifyWithOutput(
+        Valid.Replace("k3 s1 e1 c16 r1 se0.25", "k3 s2 e1 c16 r1 se0.25 skip on"),
+        new DiagnosticResult("EFF0007", DiagnosticSeverity.Warning).WithSpan(Path, 3, 3, 3, 46)
+            .WithArguments("1", "none of its blocks keeps stride 1 and the same width (its only block downsamples or changes channels)"));
+
+    [Fact]
+    public Task A_false_contract_is_reported_on_its_expectation() => Verify(
+        Valid.Replace("resolution 32 }", "resolution 32 expect { params 70K } }"),
+        new DiagnosticResult("EFF0008", DiagnosticSeverity.Error).WithSpan(Path, 5, 58, 5, 68)
+            .WithArguments("A", "68,528", "parameters", "70K (69,500 to 70,500)"));
+
+    [Fact]
+    public Task A_variant_over_budget_is_reported_on_the_variant() => Verify(
+        Valid.Replace("width 1.0", "width 100000"),
+        new DiagnosticResult("EFF0009", DiagnosticSeverity.Error).WithSpan(Path, 5, 3, 5, 53)
+            .WithArguments("A", "resolves to layers of 6,400,000 channels; at most 1,000,000 are supported"));
+
+    [Fact]
+    public Task Scaling_constants_that_do_not_double_the_flops_are_a_warning() => VerifyWithOutput(
+        Valid.Replace("family F {", "family F {\n  scaling { alpha 2 }"),
+        new DiagnosticResult("EFF0101", DiagnosticSeverity.Warning).WithSpan(Path, 2, 3, 2, 10).WithArguments("3.2", "0.1"));
+
+    [Fact]
+    public Task A_phi_variant_with_another_resolution_is_a_warning_on_the_resolution() => VerifyWithOutput(
+        Valid.Replace("width 1.0 depth 1.0 resolution 32", "phi 1 resolution 240"),
+        new DiagnosticResult("EFF0102", DiagnosticSeverity.Warning).WithSpan(Path, 5, 21, 5, 35).WithArguments("A", "1", "240", "256"));
+
+    [Fact]
+    public Task The_stride_check_is_off_unless_a_project_enables_it_and_severities_are_configurable() => VerifyWithOutput(
+        Valid.Replace("resolution 32", "resolution 33"),
+        "dotnet_diagnostic.EFF0103.severity = error\n",
+        new DiagnosticResult("EFF0103", DiagnosticSeverity.Error).WithSpan(Path, 5, 3, 5, 50).WithArguments("A", "33", "2"));
+
+    [Fact]
+    public Task An_error_can_be_downgraded_like_any_compiler_diagnostic() => Verify(
+        Valid.Replace("k3 s1 e1", "k3 s3 e1"),
+        "dotnet_diagnostic.EFF0005.severity = warning\n",
+        new DiagnosticResult("EFF0005", DiagnosticSeverity.Warning).WithSpan(Path, 3, 19, 3, 21)
+            .WithArguments("stride 's' in 'stage'", "must be 1 or 2, got 3"));
+
+    /// <summary>For warnings: the spec still generates code, which these tests do not compile (no TorchSharp references).</summary>
+    private static Task VerifyWithOutput(string spec, params DiagnosticResult[] expected) => VerifyWithOutput(spec, "", expected);
+
+    private static Task VerifyWithOutput(string spec, string globalConfig, params DiagnosticResult[] expected) =>
+        Run(spec, globalConfig, expected, compileGeneratedCode: false);
+
+    private static Task Verify(string spec, params DiagnosticResult[] expected) => Verify(spec, "", expected);
+
+    private static Task Verify(string spec, string globalConfig, params DiagnosticResult[] expected) =>
+        Run(spec, globalConfig, expected, compileGeneratedCode: true);
+
+    private static Task Run(string spec, string globalConfig, DiagnosticResult[] expected, bool compileGeneratedCode)
     {
         var test = new CSharpSourceGeneratorTest<EffNetGenerator, DefaultVerifier>
         {
@@ -56,6 +126,16 @@ public class DiagnosticTests
             },
         };
         test.TestState.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net100.References.All);
+        if (globalConfig.Length > 0)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", "is_global = true\n" + globalConfig));
+        }
+        if (!compileGeneratedCode)
+        {
+            // The generated classes need TorchSharp; here only the spec diagnostics are under test.
+            test.TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
+            test.CompilerDiagnostics = CompilerDiagnostics.None;
+        }
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }

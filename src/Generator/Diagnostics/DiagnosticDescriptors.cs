@@ -19,7 +19,8 @@ public static class DiagnosticDescriptors
             d.MessageFormat,
             Category,
             d.Severity == Severity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-            isEnabledByDefault: true));
+            isEnabledByDefault: d.EnabledByDefault,
+            helpLinkUri: d.HelpLink));
 
     /// <summary>The descriptor for <paramref name="id"/>.</summary>
     public static RoslynDescriptor Get(string id) => ById[id];
