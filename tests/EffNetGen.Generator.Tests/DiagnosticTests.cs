@@ -101,6 +101,22 @@ public class DiagnosticTests
         new DiagnosticResult("EFF0005", DiagnosticSeverity.Warning).WithSpan(Path, 3, 19, 3, 21)
             .WithArguments("stride 's' in 'stage'", "must be 1 or 2, got 3"));
 
+    [Fact]
+    public void A_failure_inside_EffNetGen_becomes_EFF0099_at_the_start_of_the_spec()
+    {
+        // No spec text makes the DSL throw (that is the point); a null text, which Roslyn never passes,
+        // reaches the safety net that turns an exception into a diagnostic instead of CS8785.
+        var options = new EffNetGen.Generator.Models.GeneratorOptions("N", true, EffNetGen.Dsl.Resolution.Budget.Default);
+
+        var result = SpecFileCompiler.Compile(new EffNetGen.Generator.Models.SpecFile("/p/x.effnet", null!), options, default);
+
+        var diagnostic = Assert.Single(result.Diagnostics).ToDiagnostic();
+        Assert.Equal(("EFF0099", DiagnosticSeverity.Error, 0, 0), (diagnostic.Id, diagnostic.Severity,
+            diagnostic.Location.GetLineSpan().StartLinePosition.Line, diagnostic.Location.GetLineSpan().StartLinePosition.Character));
+        Assert.StartsWith("EffNetGen failed to process this spec: NullReferenceException", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(result.Models);
+    }
+
     /// <summary>For warnings: the spec still generates code, which these tests do not compile (no TorchSharp references).</summary>
     private static Task VerifyWithOutput(string spec, params DiagnosticResult[] expected) => VerifyWithOutput(spec, "", expected);
 
