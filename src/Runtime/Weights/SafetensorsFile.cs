@@ -1,0 +1,174 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Weights;
+
+/// <summary>One tensor of a safetensors file: where its bytes are and what they hold.</summary>
+public sealed record SafetensorsEntry(string Name, string DType, ScalarType Type, long[] Shape, long Begin, long End, string Path);
+
+/// <summary>
+/// A safetensors file, read strictly: 8-byte little-endian header length, a JSON header
+/// <c>{name: {dtype, shape, data_offsets}}</c> with optional <c>__metadata__</c>, then the raw little-endian data,
+/// which the entries must cover exactly (no holes, no overlaps). Tensors are read one at a time, straight
+/// from the file into native memory.
+/// </summary>
+public sealed class SafetensorsFile
+{
+    private const long MaxHeaderBytes = 100L * 1024 * 1024;
+
+    private SafetensorsFile(string path, long dataStart, IReadOnlyDictionary<string, SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
+    {
+        Path = path;
+        DataStart = dataStart;
+        Entries = entries;
+        Metadata = metadata;
+    }
+
+    /// <summary>The file.</summary>
+    public string Path { get; }
+
+    /// <summary>The tensors, by name.</summary>
+    public IReadOnlyDictionary<string, SafetensorsEntry> Entries { get; }
+
+    /// <summary>The <c>__metadata__</c> strings.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    private long DataStart { get; }
+
+    /// <summary>Reads and checks the header of <paramref name="path"/>.</summary>
+    /// <exception cref="WeightFormatException">The file is not a valid safetensors file; the message says why.</exception>
+    public static SafetensorsFile Open(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var prefix = new byte[8];
+        if (stream.Length < 8 || stream.Read(prefix, 0, 8) != 8)
+        {
+            throw Error(path, "shorter than the 8-byte header length");
+        }
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > (ulong)(stream.Length - 8) || headerLength > MaxHeaderBytes)
+        {
+            throw Error(path, $"header length {headerLength} exceeds the file ({stream.Length} bytes)");
+        }
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        var dataLength = stream.Length - 8 - (long)headerLength;
+        var (entries, metadata) = ParseHeader(path, header, dataLength);
+        return new SafetensorsFile(path, 8 + (long)headerLength, entries, metadata);
+    }
+
+    /// <summary>The tensor <paramref name="name"/> as stored (its file dtype), on the CPU.</summary>
+    public Tensor Read(string name)
+    {
+        var entry = Entries[name];
+        var tensor = empty(entry.Shape, entry.Type);
+        using var stream = File.OpenRead(Path);
+        stream.Seek(DataStart + entry.Begin, SeekOrigin.Begin);
+        tensor.ReadBytesFromStream(stream);
+        return tensor;
+    }
+
+    private static (Dictionary<string, SafetensorsEntry>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(header);
+        }
+        catch (JsonException e)
+        {
+            throw Error(path, $"header is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Error(path, "header is not a JSON object");
+            }
+            var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name == "__metadata__")
+                {
+                    metadata = ParseMetadata(path, property.Value);
+                }
+                else if (!entries.TryAdd(property.Name, ParseEntry(path, property.Name, property.Value, dataLength)))
+                {
+                    throw Error(path, $"tensor '{property.Name}' is listed twice");
+                }
+            }
+            CheckCoverage(path, entries.Values, dataLength);
+            return (entries, metadata);
+        }
+    }
+
+    private static SafetensorsEntry ParseEntry(string path, string name, JsonElement value, long dataLength)
+    {
+        if (value.ValueKind != JsonValueKind.Object
+            || !value.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String
+            || !value.TryGetProperty("shape", out var shape) || shape.ValueKind != JsonValueKind.Array
+            || !value.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
+        {
+            throw Error(path, $"tensor '{name}' needs \"dtype\", \"shape\" and two \"data_offsets\"");
+        }
+        var dtypeName = dtype.GetString()!;
+        if (!SafetensorsDType.TryGet(dtypeName, out var type, out var size))
+        {
+            throw Error(path, $"tensor '{name}' has dtype {dtypeName}; supported: {SafetensorsDType.Supported}");
+        }
+        var dims = shape.EnumerateArray().Select(d => d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out var v) && v >= 0 ? v : -1).ToArray();
+        var bounds = offsets.EnumerateArray().Select(o => o.ValueKind == JsonValueKind.Number && o.TryGetInt64(out var v) ? v : -1).ToArray();
+        if (dims.Any(d => d < 0))
+        {
+            throw Error(path, $"tensor '{name}' has an invalid shape {shape.GetRawText()}");
+        }
+        if (bounds[0] < 0 || bounds[1] < bounds[0] || bounds[1] > dataLength)
+        {
+            throw Error(path, $"tensor '{name}' has data_offsets [{bounds[0]}, {bounds[1]}] outside the {dataLength} data bytes");
+        }
+        var expected = dims.Aggregate(1.0, (product, d) => product * d) * size;
+        if (expected != bounds[1] - bounds[0])
+        {
+            throw Error(path, $"tensor '{name}' of shape [{string.Join(", ", dims)}] and dtype {dtypeName} needs {expected} bytes, its data_offsets give {bounds[1] - bounds[0]}");
+        }
+        return new SafetensorsEntry(name, dtypeName, type, dims, bounds[0], bounds[1], path);
+    }
+
+    private static Dictionary<string, string> ParseMetadata(string path, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object || value.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
+        {
+            throw Error(path, "__metadata__ must map strings to strings");
+        }
+        return value.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+    }
+
+    /// <summary>The entries must tile the data section exactly: no holes, no overlaps.</summary>
+    private static void CheckCoverage(string path, IEnumerable<SafetensorsEntry> entries, long dataLength)
+    {
+        var position = 0L;
+        foreach (var entry in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (entry.Begin != position)
+            {
+                throw Error(path, entry.Begin < position
+                    ? $"tensor '{entry.Name}' overlaps the previous tensor's bytes"
+                    : $"the bytes {position} to {entry.Begin} belong to no tensor");
+            }
+            position = entry.End;
+        }
+        if (position != dataLength)
+        {
+            throw Error(path, $"the last {dataLength - position} data bytes belong to no tensor");
+        }
+    }
+
+    private static WeightFormatException Error(string path, string problem) => new($"{path}: not a valid safetensors file: {problem}.");
+}

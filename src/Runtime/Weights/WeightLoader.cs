@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Weights;
+
+/// <summary>How to load a checkpoint into a model.</summary>
+public sealed record LoadOptions
+{
+    /// <summary>
+    /// True (the default): any missing, unexpected or mismatched tensor is an error and nothing is loaded.
+    /// False: load what fits and report the rest in <see cref="LoadReport"/>.
+    /// </summary>
+    public bool Strict { get; init; } = true;
+
+    /// <summary>Checkpoint name → model name (e.g. timm names to torchvision's); null: names are the same.</summary>
+    public Func<string, string>? KeyMap { get; init; }
+
+    /// <summary>
+    /// Leave the model's <c>classifier.*</c> as it is and ignore the checkpoint's, for transfer learning to other
+    /// classes. Only on request: a 1000-class checkpoint never loads into a 1000-class model without its classifier silently.
+    /// </summary>
+    public bool SkipClassifier { get; init; }
+}
+
+/// <summary>What a load did: model tensors loaded, and what was missing, unexpected or skipped (non-strict).</summary>
+public sealed record LoadReport(IReadOnlyList<string> Loaded, IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected, IReadOnlyList<string> Skipped);
+
+/// <summary>
+/// Loads safetensors checkpoints into modules, atomically: every tensor is read, checked and converted to the
+/// model's dtype and device before the first one is copied in, so a failure leaves the module untouched.
+/// </summary>
+public static class WeightLoader
+{
+    private const string ClassifierPrefix = "classifier.";
+
+    /// <summary>Loads the checkpoint at <paramref name="path"/> (a <c>.safetensors</c> file or a sharded index) into <paramref name="module"/>.</summary>
+    /// <exception cref="WeightFormatException">A malformed file, or (strict) tensors that do not fit; the message lists every one, with shapes.</exception>
+    public static LoadReport LoadSafetensors(this nn.Module module, string path, LoadOptions? options = null)
+    {
+        options ??= new LoadOptions();
+        var map = options.KeyMap ?? (name => name);
+        var checkpoint = Checkpoint.Open(path).ToDictionary(t => map(t.Key), t => t.Value, StringComparer.Ordinal);
+        var target = module.state_dict();
+        bool Skipped(string name) => options.SkipClassifier && name.StartsWith(ClassifierPrefix, StringComparison.Ordinal);
+
+        var missing = target.Keys.Where(k => !checkpoint.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var unexpected = checkpoint.Keys.Where(k => !target.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var mismatched = target.Keys.Where(k => checkpoint.ContainsKey(k) && !Skipped(k) && !target[k].shape.SequenceEqual(checkpoint[k].Entry.Shape))
+            .OrderBy(k => k, StringComparer.Ordinal).ToList();
+        if (options.Strict && missing.Count + unexpected.Count + mismatched.Count > 0)
+        {
+            throw new WeightFormatException(Describe(path, missing, unexpected, mismatched.Select(k =>
+                $"'{k}': [{string.Join(", ", checkpoint[k].Entry.Shape)}] in the checkpoint, [{string.Join(", ", target[k].shape)}] in the model")));
+        }
+
+        var loadable = target.Keys.Where(k => checkpoint.ContainsKey(k) && !Skipped(k) && !mismatched.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var staged = new List<(Tensor Target, Tensor Value)>();
+        try
+        {
+            foreach (var name in loadable)
+            {
+                var (file, entry) = checkpoint[name];
+                staged.Add((target[name], ConvertTo(file.Read(entry.Name), target[name])));
+            }
+            using (no_grad())
+            {
+                foreach (var (destination, value) in staged)
+                {
+                    destination.copy_(value);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (_, value) in staged)
+            {
+                value.Dispose();
+            }
+        }
+        var skipped = target.Keys.Where(Skipped).Concat(mismatched).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        return new LoadReport(loadable, missing, unexpected, skipped);
+    }
+
+    /// <summary><paramref name="raw"/> in <paramref name="like"/>'s dtype and device (F16/BF16/F64 checkpoints into F32 models).</summary>
+    private static Tensor ConvertTo(Tensor raw, Tensor like)
+    {
+        if (raw.dtype == like.dtype && raw.device == like.device)
+        {
+            return raw;
+        }
+        using (raw)
+        {
+            return raw.to(like.dtype, like.device);
+        }
+    }
+
+    private static string Describe(string path, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IEnumerable<string> mismatched)
+    {
+        var lines = new List<string> { $"{path}: the checkpoint does not fit the model; nothing was loaded." };
+        void Add(string title, IReadOnlyList<string> items)
+        {
+            if (items.Count > 0)
+            {
+                lines.Add($"{title} ({items.Count}):");
+                lines.AddRange(items.Take(20).Select(i => "  " + i));
+                if (items.Count > 20)
+                {
+                    lines.Add($"  … and {items.Count - 20} more");
+                }
+            }
+        }
+        Add("missing from the checkpoint", missing);
+        Add("not in the model", unexpected);
+        Add("shape mismatch", mismatched.ToList());
+        return string.Join(Environment.NewLine, lines);
+    }
+}
