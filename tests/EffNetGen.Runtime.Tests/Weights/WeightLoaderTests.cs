@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using EffNetGen.Runtime.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Tests.Weights;
+
+public class WeightLoaderTests
+{
+    /// <summary>A B0 with random weights and non-trivial BatchNorm statistics, written to a checkpoint.</summary>
+    private static Dictionary<string, Tensor> Checkpoint(string path, long seed, long numClasses = 1000)
+    {
+        manual_seed(seed);
+        using var model = new EfficientNetB0(numClasses);
+        var state = model.state_dict();
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in state.Where(s => s.Value.is_floating_point()))
+            {
+                tensor.copy_(name.EndsWith("running_var") ? rand_like(tensor) + 0.5 : randn_like(tensor) * 0.1);
+            }
+        }
+        SafetensorsWriter.Write(path, state);
+        // Copies: the model's own tensors die with it.
+        return state.ToDictionary(s => s.Key, s => s.Value.clone());
+    }
+
+    private static bool Equal(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module module) => module.state_dict().ToDictionary(s => s.Key, s => s.Value.clone());
+
+    private static void AssertSame(IReadOnlyDictionary<string, Tensor> expected, nn.Module module, Func<string, bool>? only = null)
+    {
+        foreach (var (name, tensor) in module.state_dict().Where(s => only?.Invoke(s.Key) ?? true))
+        {
+            Assert.True(Equal(expected[name], tensor), name);
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_with_torchvision_names_loads_into_the_generated_B0()
+    {
+        using var folder = new TempFolder();
+        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        manual_seed(2);
+        using var model = new EfficientNetB0();
+
+        var report = model.LoadSafetensors(folder.File("b0.safetensors"));
+
+        Assert.Equal(360, report.Loaded.Count);
+        Assert.Empty(report.Missing.Concat(report.Unexpected).Concat(report.Skipped));
+        AssertSame(weights, model);
+    }
+
+    [Fact]
+    public void Sharded_checkpoints_load_through_their_index()
+    {
+        using var folder = new TempFolder();
+        var weights = Checkpoint(folder.File("whole.safetensors"), seed: 1);
+        var names = weights.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var (first, second) = (names.Take(100).ToList(), names.Skip(100).ToList());
+        SafetensorsWriter.Write(folder.File("model-1.safetensors"), first.Select(n => KeyValuePair.Create(n, weights[n])));
+        SafetensorsWriter.Write(folder.File("model-2.safetensors"), second.Select(n => KeyValuePair.Create(n, weights[n])));
+        File.WriteAllText(folder.File("model.safetensors.index.json"), "{\"metadata\":{},\"weight_map\":{" +
+            string.Join(",", first.Select(n => $"\"{n}\":\"model-1.safetensors\"").Concat(second.Select(n => $"\"{n}\":\"model-2.safetensors\""))) + "}}");
+        using var model = new EfficientNetB0();
+
+        model.LoadSafetensors(folder.File("model.safetensors.index.json"));
+
+        AssertSame(weights, model);
+    }
+
+    [Fact]
+    public void Half_precision_checkpoints_are_converted_to_the_models_dtype()
+    {
+        using var folder = new TempFolder();
+        var weights = Checkpoint(folder.File("f32.safetensors"), seed: 1);
+        SafetensorsWriter.Write(folder.File("f16.safetensors"), weights.Select(w => KeyValuePair.Create(w.Key, w.Value.is_floating_point() ? w.Value.to_type(ScalarType.Float16) : w.Value)));
+        using var model = new EfficientNetB0();
+
+        model.LoadSafetensors(folder.File("f16.safetensors"));
+
+        var stem = model.state_dict()["features.0.0.weight"];
+        Assert.Equal(ScalarType.Float32, stem.dtype);
+        Assert.True(Equal(stem, weights["features.0.0.weight"].to_type(ScalarType.Float16).to_type(ScalarType.Float32)));
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_variant_is_refused_with_every_problem_and_the_model_is_untouched()
+    {
+        using var folder = new TempFolder();
+        Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var b1 = new EfficientNetB1();
+        var before = Snapshot(b1);
+
+        var error = Assert.Throws<WeightFormatException>(() => b1.LoadSafetensors(folder.File("b0.safetensors")));
+
+        Assert.StartsWith(folder.File("b0.safetensors") + ": the checkpoint does not fit the model; nothing was loaded.", error.Message);
+        Assert.Contains("missing from the checkpoint (", error.Message);
+        Assert.Contains("  features.1.1.block.0.0.weight", error.Message); // B1 has two blocks in stage 1
+        AssertSame(before, b1);
+    }
+
+    [Fact]
+    public void Missing_unexpected_and_mismatched_tensors_are_listed_with_shapes()
+    {
+        using var folder = new TempFolder();
+        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        weights.Remove("features.0.1.running_mean");
+        weights["features.0.0.weight"] = zeros(16, 3, 3, 3);
+        weights["extra.weight"] = zeros(1);
+        SafetensorsWriter.Write(folder.File("broken.safetensors"), weights);
+        using var model = new EfficientNetB0();
+        var before = Snapshot(model);
+
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.File("broken.safetensors")));
+
+        Assert.Contains("missing from the checkpoint (1):" + Environment.NewLine + "  features.0.1.running_mean", error.Message);
+        Assert.Contains("not in the model (1):" + Environment.NewLine + "  extra.weight", error.Message);
+        Assert.Contains("shape mismatch (1):" + Environment.NewLine + "  'features.0.0.weight': [16, 3, 3, 3] in the checkpoint, [32, 3, 3, 3] in the model", error.Message);
+        AssertSame(before, model);
+    }
+
+    [Fact]
+    public void Non_strict_loading_loads_what_fits_and_reports_the_rest()
+    {
+        using var folder = new TempFolder();
+        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        weights.Remove("features.0.1.running_mean");
+        weights["extra.weight"] = zeros(1);
+        SafetensorsWriter.Write(folder.File("partial.safetensors"), weights);
+        using var model = new EfficientNetB0();
+
+        var report = model.LoadSafetensors(folder.File("partial.safetensors"), new LoadOptions { Strict = false });
+
+        Assert.Equal(new[] { "features.0.1.running_mean" }, report.Missing);
+        Assert.Equal(new[] { "extra.weight" }, report.Unexpected);
+        Assert.Equal(359, report.Loaded.Count);
+        AssertSame(weights, model, name => name != "features.0.1.running_mean");
+    }
+
+    [Fact]
+    public void A_1000_class_checkpoint_loads_into_a_10_class_model_only_when_asked_to_skip_the_classifier()
+    {
+        using var folder = new TempFolder();
+        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var model = new EfficientNetB0(numClasses: 10);
+        var classifier = Snapshot(model);
+
+        var refused = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.File("b0.safetensors")));
+        Assert.Contains("'classifier.1.weight': [1000, 1280] in the checkpoint, [10, 1280] in the model", refused.Message);
+
+        var report = model.LoadSafetensors(folder.File("b0.safetensors"), new LoadOptions { SkipClassifier = true });
+
+        Assert.Equal(new[] { "classifier.1.bias", "classifier.1.weight" }, report.Skipped);
+        AssertSame(weights, model, name => !name.StartsWith("classifier."));
+        AssertSame(classifier, model, name => name.StartsWith("classifier."));
+    }
+
+    [Fact]
+    public void A_1000_class_checkpoint_into_a_1000_class_model_keeps_its_classifier()
+    {
+        using var folder = new TempFolder();
+        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var model = new EfficientNetB0();
+
+        model.LoadSafetensors(folder.File("b0.safetensors"));
+
+        Assert.True(Equal(weights["classifier.1.weight"], model.state_dict()["classifier.1.weight"]));
+    }
+
+    [Fact]
+    public void Names_can_be_mapped_from_another_convention()
+    {
+        using var folder = new TempFolder();
+        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        SafetensorsWriter.Write(folder.File("prefixed.safetensors"), weights.Select(w => KeyValuePair.Create("model." + w.Key, w.Value)));
+        using var model = new EfficientNetB0();
+
+        model.LoadSafetensors(folder.File("prefixed.safetensors"), new LoadOptions { KeyMap = name => name["model.".Length..] });
+
+        AssertSame(weights, model);
+    }
+
+    [Fact]
+    public void A_malformed_file_leaves_the_model_untouched()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("bad.safetensors"), new byte[] { 255, 255, 255, 255, 255, 255, 255, 255, 1 });
+        using var model = new EfficientNetB0();
+        var before = Snapshot(model);
+
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.File("bad.safetensors")));
+
+        Assert.Contains("not a valid safetensors file: header length", error.Message);
+        AssertSame(before, model);
+    }
+}
