@@ -37,6 +37,9 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         InitializeWeights();
     }
 
+    /// <summary>The feature extractor (<c>features</c>): stem, one <c>Sequential</c> per stage, head.</summary>
+    public nn.Module<Tensor, Tensor> Features => _features;
+
     /// <summary>Pooled features before the classifier, shape [N, featureChannels].</summary>
     public Tensor ForwardFeatures(Tensor input)
     {
