@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using EffNetGen.Dsl.Model;
@@ -34,13 +35,29 @@ public static class ModelEmitter
 
         WriteConstants(w, n);
 
+        var levels = FeatureLevels(n);
         w.Line($"/// <summary>Creates {Title(n)} with random weights (torchvision's initialisation).</summary>")
          .Line("/// <param name=\"numClasses\">Outputs of the classifier; <see cref=\"ParameterCount\"/> assumes <see cref=\"NumClasses\"/>.</param>")
          .Line("/// <param name=\"device\">Where to create the parameters (default: the default device; <c>torch.META</c>: shapes only).</param>")
          .Line($"public {n.ClassName}(long numClasses = NumClasses, global::TorchSharp.torch.Device? device = null)")
-         .Line($"    : base(nameof({n.ClassName}), CreateFeatures(device), featureChannels: {Literal.Of(n.FeatureChannels)}, dropout: Dropout, numClasses: numClasses, device: device)")
+         .Line($"    : this(new {Runtime}.ModelOptions {{ NumClasses = numClasses, Device = device }})")
          .Line("{")
          .Line("}")
+         .Line()
+         .Line($"/// <summary>Creates {Title(n)} with random weights and the given options (classes, input channels, dropout, stochastic depth, device).</summary>")
+         .Line($"public {n.ClassName}({Runtime}.ModelOptions options)")
+         .Line($"    : base(nameof({n.ClassName}), CreateFeatures(options), featureChannels: {Literal.Of(n.FeatureChannels)}, numClasses: options.NumClasses ?? NumClasses,")
+         .Line("           dropout: options.Dropout ?? Dropout, options.Device, FeatureLevels)")
+         .Line("{")
+         .Line("}")
+         .Line()
+         .Line("/// <summary>Strides of the maps <see cref=\"global::EffNetGen.Runtime.EfficientNetModule.Features\"/> returns.</summary>")
+         .Line($"public static global::System.Collections.Generic.IReadOnlyList<int> FeatureStrides {{ get; }} = new[] {{ {string.Join(", ", levels.Select(l => Literal.Of(l.Stride)))} }};")
+         .Line()
+         .Line("/// <summary>Channels of the maps <see cref=\"global::EffNetGen.Runtime.EfficientNetModule.Features\"/> returns.</summary>")
+         .Line($"public static global::System.Collections.Generic.IReadOnlyList<int> FeatureChannels {{ get; }} = new[] {{ {string.Join(", ", levels.Select(l => Literal.Of(l.Channels)))} }};")
+         .Line()
+         .Line($"private static readonly int[] FeatureLevels = {{ {string.Join(", ", levels.Select(l => Literal.Of(l.Index)))} }};")
          .Line();
 
         WriteFeatures(w, n);
@@ -121,6 +138,9 @@ public static class ModelEmitter
          .Line("/// <summary>Dropout before the classifier.</summary>")
          .Line($"public const double Dropout = {Literal.Of(n.Dropout)};")
          .Line()
+         .Line("/// <summary>The last block's stochastic-depth rate; earlier blocks get proportionally less.</summary>")
+         .Line($"public const double StochasticDepthRate = {Literal.Of(n.StochasticDepth)};")
+         .Line()
          .Line("/// <summary>Classifier outputs of the spec.</summary>")
          .Line($"public const int NumClasses = {Literal.Of(n.Classes)};")
          .Line()
@@ -137,12 +157,15 @@ public static class ModelEmitter
 
     private static void WriteFeatures(CodeWriter w, ResolvedNetwork n)
     {
-        w.Open($"private static {Nn}.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::TorchSharp.torch.Device? device)")
+        w.Open($"private static {Nn}.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures({Runtime}.ModelOptions options)")
          .Line($"var norm = new {Runtime}.NormSettings(Eps: {Literal.Of(n.Norm.Eps)}, Momentum: {Literal.Of(n.Norm.Momentum)});")
-         .Line($"var layers = new {Runtime}.LayerSettings(norm, {Runtime}.Padding.{n.Padding}, device);")
+         .Line($"var layers = new {Runtime}.LayerSettings(norm, {Runtime}.Padding.{n.Padding}, options.Device);")
+         .Line("// Stochastic depth grows linearly over the blocks: rate × index / blocks (torchvision, timm).")
+         .Line("var rate = options.StochasticDepth ?? StochasticDepthRate;")
          .Line($"return {Nn}.Sequential(")
          .Line($"    // features.0: stem, {Size(n.Stem.InputSize)} -> {Size(n.Stem.OutputSize)}")
-         .Line($"    {Conv(n.Stem)},");
+         .Line($"    {Conv(n.Stem, "options.InChannels")},");
+        var (blockId, totalBlocks) = (0, n.Stages.Sum(s => s.Blocks.Count));
         foreach (var stage in n.Stages)
         {
             var lastModule = n.Head is null && stage.Index == n.Stages.Count;
@@ -152,7 +175,7 @@ public static class ModelEmitter
             {
                 var b = stage.Blocks[i];
                 w.Line($"        // features.{Literal.Of(stage.Index)}.{Literal.Of(i)}: {Widths(b)}, {Size(b.InputSize)} -> {Size(b.OutputSize)}{(b.Residual ? ", residual" : "")}")
-                 .Line($"        {Block(b)}{(i + 1 < stage.Blocks.Count ? "," : "")}");
+                 .Line($"        {Block(b, $"rate * {Literal.Of(blockId++)} / {Literal.Of(totalBlocks)}")}{(i + 1 < stage.Blocks.Count ? "," : "")}");
             }
             w.Line(lastModule ? "    ));" : "    ),");
         }
@@ -164,14 +187,30 @@ public static class ModelEmitter
         w.Close();
     }
 
+    /// <summary>The last <c>features</c> child at each stride (stem and stages; not the head), as timm's <c>features_only</c>.</summary>
+    private static IReadOnlyList<(int Index, int Stride, int Channels)> FeatureLevels(ResolvedNetwork n)
+    {
+        var levels = new List<(int Index, int Stride, int Channels)> { (0, n.Stem.Stride, n.Stem.OutputChannels) };
+        foreach (var stage in n.Stages)
+        {
+            var stride = levels[levels.Count - 1].Stride * stage.Stride;
+            if (stride == levels[levels.Count - 1].Stride)
+            {
+                levels.RemoveAt(levels.Count - 1);
+            }
+            levels.Add((stage.Index, stride, stage.Channels));
+        }
+        return levels;
+    }
+
     private static string Widths(ResolvedBlock b) => b.Kind == ResolvedBlockKind.Fused && !b.HasExpansion
         ? $"{Literal.Of(b.InputChannels)} -> {Literal.Of(b.OutputChannels)}"
         : $"{Literal.Of(b.InputChannels)} -> {Literal.Of(b.ExpandedChannels)} -> {Literal.Of(b.OutputChannels)}";
 
-    private static string Conv(ResolvedConv c) =>
-        $"new {Runtime}.Blocks.ConvNormActivation({Literal.Of(c.InputChannels)}, {Literal.Of(c.OutputChannels)}, kernelSize: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, layers, {Runtime}.Activation.{c.Activation})";
+    private static string Conv(ResolvedConv c, string? input = null) =>
+        $"new {Runtime}.Blocks.ConvNormActivation({input ?? Literal.Of(c.InputChannels)}, {Literal.Of(c.OutputChannels)}, kernelSize: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, layers, {Runtime}.Activation.{c.Activation})";
 
-    private static string Block(ResolvedBlock b)
+    private static string Block(ResolvedBlock b, string stochasticDepth)
     {
         var (type, expanded) = b.Kind == ResolvedBlockKind.Inverted
             ? ("MBConv", b.ExpandedChannels)
@@ -179,6 +218,6 @@ public static class ModelEmitter
         // The runtime adds the residual whenever the shape allows; say so only where the spec turned it off.
         var noSkip = !b.Residual && b.Stride == 1 && b.InputChannels == b.OutputChannels ? ", residual: false" : "";
         return $"new {Runtime}.Blocks.{type}(inputChannels: {Literal.Of(b.InputChannels)}, expandedChannels: {Literal.Of(expanded)}, squeezeChannels: {Literal.Of(b.SqueezeChannels)}, " +
-            $"outputChannels: {Literal.Of(b.OutputChannels)}, kernelSize: {Literal.Of(b.Kernel)}, stride: {Literal.Of(b.Stride)}, stochasticDepth: {Literal.Of(b.StochasticDepth)}, layers, {Runtime}.Activation.{b.Activation}{noSkip})";
+            $"outputChannels: {Literal.Of(b.OutputChannels)}, kernelSize: {Literal.Of(b.Kernel)}, stride: {Literal.Of(b.Stride)}, stochasticDepth: {stochasticDepth}, layers, {Runtime}.Activation.{b.Activation}{noSkip})";
     }
 }

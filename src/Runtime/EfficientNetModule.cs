@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,11 +20,15 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> _features;
     private readonly nn.Module<Tensor, Tensor> _avgpool = nn.AdaptiveAvgPool2d(1);
+    private readonly Linear _linear;
     private readonly nn.Module<Tensor, Tensor> _classifier;
+    private readonly IReadOnlyList<int> _featureLevels;
 
     /// <summary>Registers the generated feature extractor and adds pooling and the classifier.</summary>
+    /// <param name="featureLevels">Indices of the <c>features</c> children whose outputs <see cref="Features"/> returns.</param>
     protected EfficientNetModule(
-        string name, nn.Module<Tensor, Tensor> features, long featureChannels, double dropout, long numClasses, Device? device = null)
+        string name, nn.Module<Tensor, Tensor> features, long featureChannels, long numClasses, double dropout, Device? device,
+        IReadOnlyList<int> featureLevels)
         : base(name)
     {
         if (numClasses < 1)
@@ -30,7 +36,9 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
             throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "a classifier needs at least one class");
         }
         _features = features;
-        _classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(featureChannels, numClasses, device: device));
+        _featureLevels = featureLevels;
+        _linear = nn.Linear(featureChannels, numClasses, device: device);
+        _classifier = nn.Sequential(nn.Dropout(dropout), _linear);
         register_module("features", _features);
         register_module("avgpool", _avgpool);
         register_module("classifier", _classifier);
@@ -38,22 +46,103 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The feature extractor (<c>features</c>): stem, one <c>Sequential</c> per stage, head.</summary>
-    public nn.Module<Tensor, Tensor> Features => _features;
+    public nn.Module<Tensor, Tensor> FeatureExtractor => _features;
 
-    /// <summary>Pooled features before the classifier, shape [N, featureChannels].</summary>
-    public Tensor ForwardFeatures(Tensor input)
+    /// <summary>Classifier outputs.</summary>
+    public long ClassCount => _linear.weight.shape[0];
+
+    /// <summary>
+    /// Keep BatchNorm layers in eval mode (running statistics frozen) even while the model trains, as
+    /// fine-tuning with small batches wants. Takes effect at the next <see cref="train"/> call.
+    /// </summary>
+    public bool FreezeBatchNorm { get; set; }
+
+    /// <summary>The final feature map before pooling, [N, featureChannels, H/32, W/32] (timm's <c>forward_features</c>).</summary>
+    public Tensor ForwardFeatures(Tensor input) => _features.call(input);
+
+    /// <summary>Pooling and the classifier on a <see cref="ForwardFeatures"/> map.</summary>
+    public Tensor ForwardHead(Tensor features)
     {
         using var scope = NewDisposeScope();
-        return _avgpool.call(_features.call(input)).flatten(1).MoveToOuterDisposeScope();
+        return _classifier.call(_avgpool.call(features).flatten(1)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return _classifier.call(ForwardFeatures(input)).MoveToOuterDisposeScope();
+        return ForwardHead(ForwardFeatures(input)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The last feature map of each resolution level (strides 2, 4, 8, 16, 32: the generated
+    /// <c>FeatureStrides</c>, with <c>FeatureChannels</c>), as detection and segmentation backbones need
+    /// (timm's <c>features_only</c>). The caller owns the returned tensors.
+    /// </summary>
+    public IReadOnlyList<Tensor> Features(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var maps = new List<Tensor>();
+        var x = input;
+        var index = 0;
+        foreach (var (_, module) in _features.named_children())
+        {
+            if (index > _featureLevels[^1])
+            {
+                break;
+            }
+            x = ((nn.Module<Tensor, Tensor>)module).call(x);
+            if (_featureLevels.Contains(index))
+            {
+                maps.Add(x);
+            }
+            index++;
+        }
+        foreach (var map in maps)
+        {
+            map.MoveToOuterDisposeScope();
+        }
+        return maps;
+    }
+
+    /// <summary>Replaces the classifier with a freshly initialised one of <paramref name="numClasses"/> outputs.</summary>
+    public void ResetClassifier(long numClasses)
+    {
+        if (numClasses < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "a classifier needs at least one class");
+        }
+        using var noGrad = no_grad();
+        var device = _linear.weight.device;
+        var range = 1.0 / Math.Sqrt(numClasses);
+        _linear.weight = new Parameter(empty(numClasses, _linear.weight.shape[1], device: device).uniform_(-range, range));
+        _linear.bias = new Parameter(zeros(numClasses, device: device));
+    }
+
+    /// <summary>Stops (or restarts) gradients for everything but the classifier, to train only the classifier.</summary>
+    public void FreezeBackbone(bool frozen = true)
+    {
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (!name.StartsWith("classifier.", StringComparison.Ordinal))
+            {
+                parameter.requires_grad = !frozen;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (on && FreezeBatchNorm)
+        {
+            foreach (var norm in modules().OfType<BatchNorm2d>())
+            {
+                norm.eval();
+            }
+        }
+    }
     private static void InitializeConvolution(Tensor weight, Tensor? bias)
     {
         nn.init.kaiming_normal_(weight, mode: nn.init.FanInOut.FanOut);

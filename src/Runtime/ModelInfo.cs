@@ -16,13 +16,17 @@ public sealed record ModelInfo(
     long ParameterCount,
     long Macs,
     int NumClasses,
-    Func<long, Device?, nn.Module<Tensor, Tensor>> Factory)
+    Func<ModelOptions, EfficientNetModule> Factory)
 {
     /// <summary>
     /// A new instance with randomly initialised weights and <paramref name="numClasses"/> outputs (default: the
     /// spec's), its parameters on <paramref name="device"/> (default: the default device).
     /// </summary>
-    public nn.Module<Tensor, Tensor> Create(long? numClasses = null, Device? device = null) => Factory(numClasses ?? NumClasses, device);
+    public EfficientNetModule Create(long? numClasses = null, Device? device = null) =>
+        Factory(new ModelOptions { NumClasses = numClasses, Device = device });
+
+    /// <summary>A new instance built with <paramref name="options"/>.</summary>
+    public EfficientNetModule Create(ModelOptions options) => Factory(options);
 
     /// <summary>
     /// Whether <paramref name="name"/> names this variant, ignoring case: the model name

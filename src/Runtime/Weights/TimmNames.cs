@@ -26,7 +26,7 @@ public static class TimmNames
     public static IReadOnlyDictionary<string, string> For(EfficientNetModule model)
     {
         var prefixes = new Dictionary<string, string>(StringComparer.Ordinal) { ["classifier.1."] = "classifier." };
-        var stages = model.Features.named_children().ToList();
+        var stages = model.FeatureExtractor.named_children().ToList();
         prefixes["features.0.0."] = "conv_stem.";
         prefixes["features.0.1."] = "bn1.";
         foreach (var (stageName, stage) in stages.Skip(1))

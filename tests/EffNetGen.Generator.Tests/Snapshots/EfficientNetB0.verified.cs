@@ -45,6 +45,9 @@ namespace Sample.Models
         /// <summary>Dropout before the classifier.</summary>
         public const double Dropout = 0.2;
 
+        /// <summary>The last block's stochastic-depth rate; earlier blocks get proportionally less.</summary>
+        public const double StochasticDepthRate = 0.2;
+
         /// <summary>Classifier outputs of the spec.</summary>
         public const int NumClasses = 1000;
 
@@ -55,69 +58,86 @@ namespace Sample.Models
         /// <param name="numClasses">Outputs of the classifier; <see cref="ParameterCount"/> assumes <see cref="NumClasses"/>.</param>
         /// <param name="device">Where to create the parameters (default: the default device; <c>torch.META</c>: shapes only).</param>
         public EfficientNetB0(long numClasses = NumClasses, global::TorchSharp.torch.Device? device = null)
-            : base(nameof(EfficientNetB0), CreateFeatures(device), featureChannels: 1280, dropout: Dropout, numClasses: numClasses, device: device)
+            : this(new global::EffNetGen.Runtime.ModelOptions { NumClasses = numClasses, Device = device })
         {
         }
 
-        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::TorchSharp.torch.Device? device)
+        /// <summary>Creates EfficientNet-B0 with random weights and the given options (classes, input channels, dropout, stochastic depth, device).</summary>
+        public EfficientNetB0(global::EffNetGen.Runtime.ModelOptions options)
+            : base(nameof(EfficientNetB0), CreateFeatures(options), featureChannels: 1280, numClasses: options.NumClasses ?? NumClasses,
+                   dropout: options.Dropout ?? Dropout, options.Device, FeatureLevels)
+        {
+        }
+
+        /// <summary>Strides of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureStrides { get; } = new[] { 2, 4, 8, 16, 32 };
+
+        /// <summary>Channels of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureChannels { get; } = new[] { 16, 24, 40, 112, 320 };
+
+        private static readonly int[] FeatureLevels = { 1, 2, 3, 5, 7 };
+
+        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::EffNetGen.Runtime.ModelOptions options)
         {
             var norm = new global::EffNetGen.Runtime.NormSettings(Eps: 1E-05, Momentum: 0.1);
-            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, device);
+            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, options.Device);
+            // Stochastic depth grows linearly over the blocks: rate × index / blocks (torchvision, timm).
+            var rate = options.StochasticDepth ?? StochasticDepthRate;
             return global::TorchSharp.torch.nn.Sequential(
                 // features.0: stem, 224×224 -> 112×112
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(3, 32, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(options.InChannels, 32, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.SiLU),
                 // features.1: stage 1, 1 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.1.0: 32 -> 32 -> 16, 112×112 -> 112×112
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 16, kernelSize: 3, stride: 1, stochasticDepth: 0.0, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 16, kernelSize: 3, stride: 1, stochasticDepth: rate * 0 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.2: stage 2, 2 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.2.0: 16 -> 96 -> 24, 112×112 -> 56×56
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 16, expandedChannels: 96, squeezeChannels: 4, outputChannels: 24, kernelSize: 3, stride: 2, stochasticDepth: 0.0125, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 16, expandedChannels: 96, squeezeChannels: 4, outputChannels: 24, kernelSize: 3, stride: 2, stochasticDepth: rate * 1 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.2.1: 24 -> 144 -> 24, 56×56 -> 56×56, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 24, expandedChannels: 144, squeezeChannels: 6, outputChannels: 24, kernelSize: 3, stride: 1, stochasticDepth: 0.025, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 24, expandedChannels: 144, squeezeChannels: 6, outputChannels: 24, kernelSize: 3, stride: 1, stochasticDepth: rate * 2 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.3: stage 3, 2 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.3.0: 24 -> 144 -> 40, 56×56 -> 28×28
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 24, expandedChannels: 144, squeezeChannels: 6, outputChannels: 40, kernelSize: 5, stride: 2, stochasticDepth: 0.037500000000000006, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 24, expandedChannels: 144, squeezeChannels: 6, outputChannels: 40, kernelSize: 5, stride: 2, stochasticDepth: rate * 3 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.3.1: 40 -> 240 -> 40, 28×28 -> 28×28, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 40, expandedChannels: 240, squeezeChannels: 10, outputChannels: 40, kernelSize: 5, stride: 1, stochasticDepth: 0.05, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 40, expandedChannels: 240, squeezeChannels: 10, outputChannels: 40, kernelSize: 5, stride: 1, stochasticDepth: rate * 4 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.4: stage 4, 3 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.4.0: 40 -> 240 -> 80, 28×28 -> 14×14
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 40, expandedChannels: 240, squeezeChannels: 10, outputChannels: 80, kernelSize: 3, stride: 2, stochasticDepth: 0.0625, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 40, expandedChannels: 240, squeezeChannels: 10, outputChannels: 80, kernelSize: 3, stride: 2, stochasticDepth: rate * 5 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.1: 80 -> 480 -> 80, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 3, stride: 1, stochasticDepth: 0.07500000000000001, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 3, stride: 1, stochasticDepth: rate * 6 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.2: 80 -> 480 -> 80, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 3, stride: 1, stochasticDepth: 0.08750000000000001, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 3, stride: 1, stochasticDepth: rate * 7 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.5: stage 5, 3 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.5.0: 80 -> 480 -> 112, 14×14 -> 14×14
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: 0.1, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: rate * 8 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.1: 112 -> 672 -> 112, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: 0.1125, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: rate * 9 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.2: 112 -> 672 -> 112, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: 0.125, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: rate * 10 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.6: stage 6, 4 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.6.0: 112 -> 672 -> 192, 14×14 -> 7×7
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 192, kernelSize: 5, stride: 2, stochasticDepth: 0.1375, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 192, kernelSize: 5, stride: 2, stochasticDepth: rate * 11 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.1: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: 0.15000000000000002, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: rate * 12 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.2: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: 0.1625, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: rate * 13 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.3: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: 0.17500000000000002, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: rate * 14 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.7: stage 7, 1 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.7.0: 192 -> 1152 -> 320, 7×7 -> 7×7
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 320, kernelSize: 3, stride: 1, stochasticDepth: 0.1875, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 320, kernelSize: 3, stride: 1, stochasticDepth: rate * 15 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.8: head, 7×7
                 new global::EffNetGen.Runtime.Blocks.ConvNormActivation(320, 1280, kernelSize: 1, stride: 1, layers, global::EffNetGen.Runtime.Activation.SiLU));

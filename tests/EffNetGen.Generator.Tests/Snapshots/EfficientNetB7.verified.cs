@@ -45,6 +45,9 @@ namespace Sample.Models
         /// <summary>Dropout before the classifier.</summary>
         public const double Dropout = 0.5;
 
+        /// <summary>The last block's stochastic-depth rate; earlier blocks get proportionally less.</summary>
+        public const double StochasticDepthRate = 0.2;
+
         /// <summary>Classifier outputs of the spec.</summary>
         public const int NumClasses = 1000;
 
@@ -55,147 +58,164 @@ namespace Sample.Models
         /// <param name="numClasses">Outputs of the classifier; <see cref="ParameterCount"/> assumes <see cref="NumClasses"/>.</param>
         /// <param name="device">Where to create the parameters (default: the default device; <c>torch.META</c>: shapes only).</param>
         public EfficientNetB7(long numClasses = NumClasses, global::TorchSharp.torch.Device? device = null)
-            : base(nameof(EfficientNetB7), CreateFeatures(device), featureChannels: 2560, dropout: Dropout, numClasses: numClasses, device: device)
+            : this(new global::EffNetGen.Runtime.ModelOptions { NumClasses = numClasses, Device = device })
         {
         }
 
-        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::TorchSharp.torch.Device? device)
+        /// <summary>Creates EfficientNet-B7 with random weights and the given options (classes, input channels, dropout, stochastic depth, device).</summary>
+        public EfficientNetB7(global::EffNetGen.Runtime.ModelOptions options)
+            : base(nameof(EfficientNetB7), CreateFeatures(options), featureChannels: 2560, numClasses: options.NumClasses ?? NumClasses,
+                   dropout: options.Dropout ?? Dropout, options.Device, FeatureLevels)
+        {
+        }
+
+        /// <summary>Strides of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureStrides { get; } = new[] { 2, 4, 8, 16, 32 };
+
+        /// <summary>Channels of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureChannels { get; } = new[] { 32, 48, 80, 224, 640 };
+
+        private static readonly int[] FeatureLevels = { 1, 2, 3, 5, 7 };
+
+        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::EffNetGen.Runtime.ModelOptions options)
         {
             var norm = new global::EffNetGen.Runtime.NormSettings(Eps: 0.001, Momentum: 0.01);
-            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, device);
+            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, options.Device);
+            // Stochastic depth grows linearly over the blocks: rate × index / blocks (torchvision, timm).
+            var rate = options.StochasticDepth ?? StochasticDepthRate;
             return global::TorchSharp.torch.nn.Sequential(
                 // features.0: stem, 600×600 -> 300×300
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(3, 64, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(options.InChannels, 64, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.SiLU),
                 // features.1: stage 1, 4 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.1.0: 64 -> 64 -> 32, 300×300 -> 300×300
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 64, expandedChannels: 64, squeezeChannels: 16, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: 0.0, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 64, expandedChannels: 64, squeezeChannels: 16, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 0 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.1.1: 32 -> 32 -> 32, 300×300 -> 300×300, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: 0.0036363636363636364, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 1 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.1.2: 32 -> 32 -> 32, 300×300 -> 300×300, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: 0.007272727272727273, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 2 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.1.3: 32 -> 32 -> 32, 300×300 -> 300×300, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: 0.01090909090909091, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 3 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.2: stage 2, 7 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.2.0: 32 -> 192 -> 48, 300×300 -> 150×150
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 192, squeezeChannels: 8, outputChannels: 48, kernelSize: 3, stride: 2, stochasticDepth: 0.014545454545454545, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 192, squeezeChannels: 8, outputChannels: 48, kernelSize: 3, stride: 2, stochasticDepth: rate * 4 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.2.1: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.01818181818181818, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 5 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.2.2: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.02181818181818182, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 6 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.2.3: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.025454545454545455, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 7 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.2.4: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.02909090909090909, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 8 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.2.5: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.03272727272727273, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 9 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.2.6: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.03636363636363636, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 10 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.3: stage 3, 7 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.3.0: 48 -> 288 -> 80, 150×150 -> 75×75
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 80, kernelSize: 5, stride: 2, stochasticDepth: 0.04, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 80, kernelSize: 5, stride: 2, stochasticDepth: rate * 11 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.3.1: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: 0.04363636363636364, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 12 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.3.2: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: 0.04727272727272727, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 13 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.3.3: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: 0.05090909090909091, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 14 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.3.4: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: 0.05454545454545454, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 15 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.3.5: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: 0.05818181818181818, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 16 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.3.6: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: 0.06181818181818183, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 17 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.4: stage 4, 10 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.4.0: 80 -> 480 -> 160, 75×75 -> 38×38
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 160, kernelSize: 3, stride: 2, stochasticDepth: 0.06545454545454546, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 160, kernelSize: 3, stride: 2, stochasticDepth: rate * 18 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.1: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.06909090909090909, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 19 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.2: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.07272727272727272, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 20 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.3: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.07636363636363637, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 21 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.4: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.08, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 22 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.5: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.08363636363636365, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 23 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.6: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.08727272727272728, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 24 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.7: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.09090909090909091, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 25 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.8: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.09454545454545454, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 26 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.4.9: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: 0.09818181818181819, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 27 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.5: stage 5, 10 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.5.0: 160 -> 960 -> 224, 38×38 -> 38×38
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.10181818181818182, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 28 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.1: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.10545454545454547, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 29 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.2: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.10909090909090909, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 30 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.3: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.11272727272727273, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 31 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.4: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.11636363636363636, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 32 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.5: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.12000000000000001, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 33 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.6: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.12363636363636366, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 34 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.7: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.12727272727272726, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 35 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.8: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.13090909090909092, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 36 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.5.9: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: 0.13454545454545455, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 37 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.6: stage 6, 13 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.6.0: 224 -> 1344 -> 384, 38×38 -> 19×19
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 384, kernelSize: 5, stride: 2, stochasticDepth: 0.13818181818181818, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 384, kernelSize: 5, stride: 2, stochasticDepth: rate * 38 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.1: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.14181818181818184, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 39 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.2: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.14545454545454545, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 40 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.3: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.1490909090909091, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 41 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.4: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.15272727272727274, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 42 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.5: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.15636363636363634, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 43 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.6: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.16, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 44 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.7: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.16363636363636364, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 45 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.8: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.1672727272727273, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 46 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.9: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.17090909090909093, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 47 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.10: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.17454545454545456, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 48 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.11: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.1781818181818182, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 49 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.6.12: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: 0.18181818181818182, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 50 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.7: stage 7, 4 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.7.0: 384 -> 2304 -> 640, 19×19 -> 19×19
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: 0.18545454545454548, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: rate * 51 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.7.1: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: 0.1890909090909091, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: rate * 52 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.7.2: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: 0.19272727272727275, layers, global::EffNetGen.Runtime.Activation.SiLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: rate * 53 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
                     // features.7.3: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: 0.19636363636363638, layers, global::EffNetGen.Runtime.Activation.SiLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: rate * 54 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
                 ),
                 // features.8: head, 19×19
                 new global::EffNetGen.Runtime.Blocks.ConvNormActivation(640, 2560, kernelSize: 1, stride: 1, layers, global::EffNetGen.Runtime.Activation.SiLU));

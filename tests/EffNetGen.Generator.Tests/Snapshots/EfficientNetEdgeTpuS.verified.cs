@@ -44,6 +44,9 @@ namespace Sample.Models
         /// <summary>Dropout before the classifier.</summary>
         public const double Dropout = 0.2;
 
+        /// <summary>The last block's stochastic-depth rate; earlier blocks get proportionally less.</summary>
+        public const double StochasticDepthRate = 0.2;
+
         /// <summary>Classifier outputs of the spec.</summary>
         public const int NumClasses = 1000;
 
@@ -57,70 +60,87 @@ namespace Sample.Models
         /// <param name="numClasses">Outputs of the classifier; <see cref="ParameterCount"/> assumes <see cref="NumClasses"/>.</param>
         /// <param name="device">Where to create the parameters (default: the default device; <c>torch.META</c>: shapes only).</param>
         public EfficientNetEdgeTpuS(long numClasses = NumClasses, global::TorchSharp.torch.Device? device = null)
-            : base(nameof(EfficientNetEdgeTpuS), CreateFeatures(device), featureChannels: 1280, dropout: Dropout, numClasses: numClasses, device: device)
+            : this(new global::EffNetGen.Runtime.ModelOptions { NumClasses = numClasses, Device = device })
         {
         }
 
-        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::TorchSharp.torch.Device? device)
+        /// <summary>Creates EfficientNetEdgeTpu-S with random weights and the given options (classes, input channels, dropout, stochastic depth, device).</summary>
+        public EfficientNetEdgeTpuS(global::EffNetGen.Runtime.ModelOptions options)
+            : base(nameof(EfficientNetEdgeTpuS), CreateFeatures(options), featureChannels: 1280, numClasses: options.NumClasses ?? NumClasses,
+                   dropout: options.Dropout ?? Dropout, options.Device, FeatureLevels)
+        {
+        }
+
+        /// <summary>Strides of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureStrides { get; } = new[] { 2, 4, 8, 16, 32 };
+
+        /// <summary>Channels of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureChannels { get; } = new[] { 24, 32, 48, 144, 192 };
+
+        private static readonly int[] FeatureLevels = { 1, 2, 3, 5, 6 };
+
+        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::EffNetGen.Runtime.ModelOptions options)
         {
             var norm = new global::EffNetGen.Runtime.NormSettings(Eps: 1E-05, Momentum: 0.1);
-            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, device);
+            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, options.Device);
+            // Stochastic depth grows linearly over the blocks: rate × index / blocks (torchvision, timm).
+            var rate = options.StochasticDepth ?? StochasticDepthRate;
             return global::TorchSharp.torch.nn.Sequential(
                 // features.0: stem, 224×224 -> 112×112
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(3, 32, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(options.InChannels, 32, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.ReLU),
                 // features.1: stage 1, 1 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.1.0: 32 -> 96 -> 24, 112×112 -> 112×112
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 96, squeezeChannels: 0, outputChannels: 24, kernelSize: 3, stride: 1, stochasticDepth: 0.0, layers, global::EffNetGen.Runtime.Activation.ReLU)
+                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 96, squeezeChannels: 0, outputChannels: 24, kernelSize: 3, stride: 1, stochasticDepth: rate * 0 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
                 ),
                 // features.2: stage 2, 2 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.2.0: 24 -> 192 -> 32, 112×112 -> 56×56
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 24, expandedChannels: 192, squeezeChannels: 0, outputChannels: 32, kernelSize: 3, stride: 2, stochasticDepth: 0.011111111111111112, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 24, expandedChannels: 192, squeezeChannels: 0, outputChannels: 32, kernelSize: 3, stride: 2, stochasticDepth: rate * 1 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.2.1: 32 -> 256 -> 32, 56×56 -> 56×56, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 256, squeezeChannels: 0, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: 0.022222222222222223, layers, global::EffNetGen.Runtime.Activation.ReLU)
+                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 256, squeezeChannels: 0, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 2 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
                 ),
                 // features.3: stage 3, 4 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.3.0: 32 -> 256 -> 48, 56×56 -> 28×28
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 256, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 2, stochasticDepth: 0.03333333333333334, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 256, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 2, stochasticDepth: rate * 3 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.3.1: 48 -> 384 -> 48, 28×28 -> 28×28, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.044444444444444446, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 4 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.3.2: 48 -> 384 -> 48, 28×28 -> 28×28, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.05555555555555555, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 5 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.3.3: 48 -> 384 -> 48, 28×28 -> 28×28, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: 0.06666666666666668, layers, global::EffNetGen.Runtime.Activation.ReLU)
+                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 6 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
                 ),
                 // features.4: stage 4, 5 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.4.0: 48 -> 384 -> 96, 28×28 -> 14×14
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 2, stochasticDepth: 0.07777777777777778, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 2, stochasticDepth: rate * 7 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.4.1: 96 -> 768 -> 96, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: 0.08888888888888889, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: rate * 8 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.4.2: 96 -> 768 -> 96, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: 0.1, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: rate * 9 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.4.3: 96 -> 768 -> 96, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: 0.1111111111111111, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: rate * 10 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.4.4: 96 -> 768 -> 96, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: 0.12222222222222223, layers, global::EffNetGen.Runtime.Activation.ReLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: rate * 11 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
                 ),
                 // features.5: stage 5, 4 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.5.0: 96 -> 768 -> 144, 14×14 -> 14×14
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: 0.13333333333333336, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: rate * 12 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.5.1: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: 0.14444444444444446, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: rate * 13 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.5.2: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: 0.15555555555555556, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: rate * 14 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.5.3: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: 0.16666666666666666, layers, global::EffNetGen.Runtime.Activation.ReLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: rate * 15 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
                 ),
                 // features.6: stage 6, 2 block(s)
                 global::TorchSharp.torch.nn.Sequential(
                     // features.6.0: 144 -> 1152 -> 192, 14×14 -> 7×7
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 192, kernelSize: 5, stride: 2, stochasticDepth: 0.17777777777777778, layers, global::EffNetGen.Runtime.Activation.ReLU),
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 192, kernelSize: 5, stride: 2, stochasticDepth: rate * 16 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
                     // features.6.1: 192 -> 1536 -> 192, 7×7 -> 7×7, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1536, squeezeChannels: 0, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: 0.1888888888888889, layers, global::EffNetGen.Runtime.Activation.ReLU)
+                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1536, squeezeChannels: 0, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: rate * 17 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
                 ),
                 // features.7: head, 7×7
                 new global::EffNetGen.Runtime.Blocks.ConvNormActivation(192, 1280, kernelSize: 1, stride: 1, layers, global::EffNetGen.Runtime.Activation.ReLU));
