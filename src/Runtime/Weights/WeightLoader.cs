@@ -25,8 +25,15 @@ public sealed record LoadOptions
     public bool SkipClassifier { get; init; }
 }
 
-/// <summary>What a load did: model tensors loaded, and what was missing, unexpected or skipped (non-strict).</summary>
-public sealed record LoadReport(IReadOnlyList<string> Loaded, IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected, IReadOnlyList<string> Skipped);
+/// <summary>
+/// What a load did: model tensors loaded, and what was missing, unexpected or skipped (non-strict);
+/// <see cref="Adapted"/> lists 3-channel input convolutions adapted to the model's input channels.
+/// </summary>
+public sealed record LoadReport(IReadOnlyList<string> Loaded, IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected, IReadOnlyList<string> Skipped)
+{
+    /// <summary>Input convolutions loaded from 3-channel weights into a 1- or N-channel model.</summary>
+    public IReadOnlyList<string> Adapted { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>
 /// Loads safetensors checkpoints into modules, atomically: every tensor is read, checked and converted to the
@@ -48,7 +55,9 @@ public static class WeightLoader
 
         var missing = target.Keys.Where(k => !checkpoint.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var unexpected = checkpoint.Keys.Where(k => !target.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var mismatched = target.Keys.Where(k => checkpoint.ContainsKey(k) && !Skipped(k) && !target[k].shape.SequenceEqual(checkpoint[k].Entry.Shape))
+        var adapted = target.Keys.Where(k => checkpoint.ContainsKey(k) && !Skipped(k) && IsAdaptableInput(checkpoint[k].Entry.Shape, target[k].shape))
+            .OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var mismatched = target.Keys.Where(k => checkpoint.ContainsKey(k) && !Skipped(k) && !adapted.Contains(k) && !target[k].shape.SequenceEqual(checkpoint[k].Entry.Shape))
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
         if (options.Strict && missing.Count + unexpected.Count + mismatched.Count > 0)
         {
@@ -63,7 +72,8 @@ public static class WeightLoader
             foreach (var name in loadable)
             {
                 var (file, entry) = checkpoint[name];
-                staged.Add((target[name], ConvertTo(file.Read(entry.Name), target[name])));
+                var value = ConvertTo(file.Read(entry.Name), target[name]);
+                staged.Add((target[name], adapted.Contains(name) ? AdaptInput(value, target[name].shape[1]) : value));
             }
             using (no_grad())
             {
@@ -81,7 +91,31 @@ public static class WeightLoader
             }
         }
         var skipped = target.Keys.Where(Skipped).Concat(mismatched).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        return new LoadReport(loadable, missing, unexpected, skipped);
+        return new LoadReport(loadable, missing, unexpected, skipped) { Adapted = adapted };
+    }
+
+    /// <summary>A 3-channel input convolution [O, 3, k, k] loading into a model with another number of input channels.</summary>
+    private static bool IsAdaptableInput(long[] stored, long[] model) =>
+        stored.Length == 4 && model.Length == 4 && stored[1] == 3 && model[1] != 3
+        && stored[0] == model[0] && stored[2] == model[2] && stored[3] == model[3];
+
+    /// <summary>
+    /// timm's <c>adapt_input_conv</c>: for one channel, the sum over the RGB filters; for more, the RGB filters
+    /// repeated and cut to size, scaled by 3 / channels so activations keep their magnitude. Never random.
+    /// </summary>
+    private static Tensor AdaptInput(Tensor weight, long channels)
+    {
+        using (weight)
+        {
+            if (channels == 1)
+            {
+                return weight.sum(1, keepdim: true);
+            }
+            var repeats = (channels + 2) / 3;
+            using var repeated = weight.repeat(1, repeats, 1, 1);
+            using var cut = repeated[.., ..(int)channels];
+            return cut * (3.0 / channels);
+        }
     }
 
     /// <summary><paramref name="raw"/> in <paramref name="like"/>'s dtype and device (F16/BF16/F64 checkpoints into F32 models).</summary>
