@@ -147,12 +147,21 @@ public static class ModelEmitter
          .Line("/// <summary>timm-style model name.</summary>")
          .Line($"public const string ModelName = {Literal.Of(n.ModelName)};")
          .Line();
-        if (n.CropPct is { } crop)
-        {
-            w.Line("/// <summary>Fraction of the image the evaluation centre crop keeps (resize to Resolution / CropPct, then crop).</summary>")
-             .Line($"public const double CropPct = {Literal.Of(crop)};")
-             .Line();
-        }
+        var p = n.Preprocess;
+        var (mean, std) = p.Normalization == Normalization.ImageNet
+            ? ("0.485, 0.456, 0.406", "0.229, 0.224, 0.225")
+            : ("0.5, 0.5, 0.5", "0.5, 0.5, 0.5");
+        w.Line("/// <summary>Fraction of the image the evaluation centre crop keeps (resize to Resolution / CropPct, then crop).</summary>")
+         .Line($"public const double CropPct = {Literal.Of(p.CropPct)};")
+         .Line()
+         .Line($"/// <summary>Evaluation preprocessing: {p.Interpolation.ToString().ToLowerInvariant()} resize, centre crop, {p.Normalization} normalisation.</summary>")
+         .Line($"public static {Runtime}.PreprocessSettings PreprocessSettings {{ get; }} = new(Resolution, CropPct, {Runtime}.ResizeInterpolation.{p.Interpolation},")
+         .Line($"    Mean: new[] {{ {mean} }}, Std: new[] {{ {std} }});")
+         .Line()
+         .Line("/// <summary>Prepares an image for this variant: uint8 HWC, or float CHW in [0, 1] (in [0, 255] with <paramref name=\"keras\"/>).</summary>")
+         .Line($"public static global::TorchSharp.torch.Tensor Preprocess(global::TorchSharp.torch.Tensor image, bool keras = false) =>")
+         .Line($"    {Runtime}.Preprocessing.Apply(image, PreprocessSettings, keras);")
+         .Line();
     }
 
     private static void WriteFeatures(CodeWriter w, ResolvedNetwork n)

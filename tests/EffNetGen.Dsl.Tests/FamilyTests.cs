@@ -69,7 +69,7 @@ public class FamilyTests
         var b3 = Network("tf_efficientnet.effnet", "TfEfficientNetB3");
         Assert.Equal(Model.Padding.Same, b3.Padding);
         Assert.Equal(new Model.NormSpec(1e-3, 0.1), b3.Norm);
-        Assert.Equal(("tf_efficientnet_b3", 0.904), (b3.ModelName, b3.CropPct));
+        Assert.Equal(("tf_efficientnet_b3", 0.904), (b3.ModelName, b3.Preprocess.CropPct));
     }
 
     private static (ResolvedBlockKind, bool, int, int, bool) Shape(ResolvedBlock b) =>

@@ -24,6 +24,21 @@ internal static class OptionTables
         ["se_round"] = "squeeze-excitation rounding", ["expand_round"] = "expansion rounding",
     };
 
+    public static readonly IReadOnlyDictionary<string, string> Preprocess = new Dictionary<string, string>
+    {
+        ["interpolation"] = "resize interpolation", ["normalize"] = "input normalisation", ["crop"] = "evaluation crop fraction",
+    };
+
+    public static readonly IReadOnlyDictionary<string, Interpolation> Interpolations = new Dictionary<string, Interpolation>
+    {
+        ["bicubic"] = Interpolation.Bicubic, ["bilinear"] = Interpolation.Bilinear,
+    };
+
+    public static readonly IReadOnlyDictionary<string, Normalization> Normalizations = new Dictionary<string, Normalization>
+    {
+        ["imagenet"] = Normalization.ImageNet, ["inception"] = Normalization.Inception,
+    };
+
     public static readonly IReadOnlyDictionary<string, string> Naming = new Dictionary<string, string>
     {
         ["prefix"] = "model name prefix",

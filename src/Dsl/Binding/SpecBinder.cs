@@ -20,6 +20,8 @@ public static class SpecBinder
     // Defaults follow torchvision's EfficientNet (BatchNorm2d defaults, make_divisible(…, 8), ceil depth).
     private static readonly NormSpec DefaultNorm = new(1e-5, 0.1);
     private static readonly ScalingSpec DefaultScaling = new(1.2, 1.1, 1.15, 8, null, DepthRounding.Ceil, 224);
+    // timm's and torchvision's ImageNet evaluation: bicubic, crop 0.875 (resize 256 for 224), ImageNet statistics.
+    private static readonly PreprocessSpec DefaultPreprocess = new(Interpolation.Bicubic, Normalization.ImageNet, 0.875);
     private static readonly DefaultsSpec DefaultBlocks = new(Activation.SiLU, Padding.Symmetric, SeBase.Input, SeRounding.Floor, ExpandRounding.Divisor);
 
     /// <summary>Binds every family of <paramref name="syntax"/>.</summary>
@@ -61,6 +63,10 @@ public static class SpecBinder
         CheckScalingConstants(scaling, single, diagnostics);
         var norm = Settings(single, "norm", OptionTables.Norm, diagnostics, r => BindNorm(r, DefaultNorm)) ?? DefaultNorm;
         var defaults = Settings(single, "defaults", OptionTables.Defaults, diagnostics, BindDefaults) ?? DefaultBlocks;
+        var preprocess = Settings(single, "preprocess", OptionTables.Preprocess, diagnostics, r => new PreprocessSpec(
+            r.Choice("interpolation", DefaultPreprocess.Interpolation, OptionTables.Interpolations),
+            r.Choice("normalize", DefaultPreprocess.Normalization, OptionTables.Normalizations),
+            r.Number("crop", DefaultPreprocess.CropPct, v => v > 0 && v <= 1, "must be in (0, 1]"))) ?? DefaultPreprocess;
         var modelPrefix = Settings(single, "naming", OptionTables.Naming, diagnostics, r => r.Word("prefix", ""))
             is { Length: > 0 } prefix ? prefix : family.Name.Text.ToLowerInvariant() + "_";
         var classes = Settings(single, "classifier", OptionTables.Classifier, diagnostics,
@@ -77,7 +83,7 @@ public static class SpecBinder
         var familyLayers = LayerSet.Bind(family.Statements, context, diagnostics);
         var variantDefaults = new VariantDefaults(scaling, norm, dropout, stochasticDepth, familyLayers);
         var variants = BindVariants(family, variantDefaults, diagnostics);
-        return new FamilySpec(family.Name.Text, ns?.Text, modelPrefix, scaling, defaults, classes, variants.ToEquatableArray(), family.Span);
+        return new FamilySpec(family.Name.Text, ns?.Text, modelPrefix, scaling, defaults, preprocess, classes, variants.ToEquatableArray(), family.Span);
     }
 
     /// <summary>Statements that may appear at most once, by keyword; duplicates are reported.</summary>

@@ -75,6 +75,26 @@ public enum SeRounding
     Round,
 }
 
+/// <summary>How evaluation images are resized.</summary>
+public enum Interpolation
+{
+    /// <summary>Bicubic (torchvision's EfficientNet-B0–B7, timm).</summary>
+    Bicubic,
+
+    /// <summary>Bilinear (torchvision's EfficientNetV2 and MobileNetV2).</summary>
+    Bilinear,
+}
+
+/// <summary>Per-channel input normalisation.</summary>
+public enum Normalization
+{
+    /// <summary>ImageNet mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225).</summary>
+    ImageNet,
+
+    /// <summary>Inception: mean and std 0.5 (maps [0, 1] to [−1, 1]); EfficientNet-Lite.</summary>
+    Inception,
+}
+
 /// <summary>How an MBConv block's expanded width is rounded.</summary>
 public enum ExpandRounding
 {

@@ -17,6 +17,9 @@ public sealed record NormSpec(double Eps, double Momentum);
 /// <summary>Family-wide block conventions; stages may override the activation.</summary>
 public sealed record DefaultsSpec(Activation Activation, Padding Padding, SeBase SeBase, SeRounding SeRounding, ExpandRounding ExpandRounding);
 
+/// <summary>Evaluation preprocessing: resize (shorter side to resolution / crop) with <paramref name="Interpolation"/>, centre crop, normalise.</summary>
+public sealed record PreprocessSpec(Interpolation Interpolation, Normalization Normalization, double CropPct);
+
 /// <summary>A conv-BatchNorm-activation layer: the stem or the head.</summary>
 /// <param name="Channels">Output channels, scaled by width unless <paramref name="Fixed"/>.</param>
 /// <param name="LastMultiple">Head only: channels = this × the last stage's channels (torchvision's 4×), instead of <paramref name="Channels"/>.</param>
@@ -77,6 +80,7 @@ public sealed record FamilySpec(
     string ModelPrefix,
     ScalingSpec Scaling,
     DefaultsSpec Defaults,
+    PreprocessSpec Preprocess,
     int Classes,
     EquatableArray<VariantSpec> Variants,
     SourceSpan Span);

@@ -81,7 +81,7 @@ public static class NetworkResolver
         var features = head?.OutputChannels ?? channels;
         return new ResolvedNetwork(
             family.Name, variant.Name, family.ModelPrefix + variant.Name.ToLowerInvariant(), family.Namespace, resolution, width, depth, variant.Dropout, variant.StochasticDepth,
-            variant.CropPct, variant.Norm, defaults.Padding, stem, resolvedStages, head, family.Classes,
+            variant.CropPct is { } crop ? family.Preprocess with { CropPct = crop } : family.Preprocess, variant.Norm, defaults.Padding, stem, resolvedStages, head, family.Classes,
             CostModel.Parameters(stem, resolvedStages, head, features, family.Classes),
             CostModel.Macs(stem, resolvedStages, head, features, family.Classes));
     }

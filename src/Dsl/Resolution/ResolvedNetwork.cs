@@ -50,6 +50,7 @@ public sealed record ResolvedStage(
 
 /// <summary>A fully resolved variant, with its analytic parameter and multiply-accumulate counts.</summary>
 /// <param name="ModelName">timm/torchvision-style name, e.g. <c>efficientnet_b0</c>.</param>
+/// <param name="Preprocess">Evaluation preprocessing, the variant's crop applied.</param>
 /// <param name="Head">Null when the network has no head convolution.</param>
 /// <param name="Phi">The compound coefficient the variant was declared with, if any.</param>
 /// <param name="RequestedFlopsRatio">(alpha·beta²·gamma²)^phi, for <paramref name="Phi"/> variants.</param>
@@ -64,7 +65,7 @@ public sealed record ResolvedNetwork(
     double Depth,
     double Dropout,
     double StochasticDepth,
-    double? CropPct,
+    PreprocessSpec Preprocess,
     NormSpec Norm,
     Padding Padding,
     ResolvedConv Stem,

@@ -54,6 +54,17 @@ namespace Sample.Models
         /// <summary>timm-style model name.</summary>
         public const string ModelName = "efficientnet_b0";
 
+        /// <summary>Fraction of the image the evaluation centre crop keeps (resize to Resolution / CropPct, then crop).</summary>
+        public const double CropPct = 0.875;
+
+        /// <summary>Evaluation preprocessing: bicubic resize, centre crop, ImageNet normalisation.</summary>
+        public static global::EffNetGen.Runtime.PreprocessSettings PreprocessSettings { get; } = new(Resolution, CropPct, global::EffNetGen.Runtime.ResizeInterpolation.Bicubic,
+            Mean: new[] { 0.485, 0.456, 0.406 }, Std: new[] { 0.229, 0.224, 0.225 });
+
+        /// <summary>Prepares an image for this variant: uint8 HWC, or float CHW in [0, 1] (in [0, 255] with <paramref name="keras"/>).</summary>
+        public static global::TorchSharp.torch.Tensor Preprocess(global::TorchSharp.torch.Tensor image, bool keras = false) =>
+            global::EffNetGen.Runtime.Preprocessing.Apply(image, PreprocessSettings, keras);
+
         /// <summary>Creates EfficientNet-B0 with random weights (torchvision's initialisation).</summary>
         /// <param name="numClasses">Outputs of the classifier; <see cref="ParameterCount"/> assumes <see cref="NumClasses"/>.</param>
         /// <param name="device">Where to create the parameters (default: the default device; <c>torch.META</c>: shapes only).</param>
