@@ -26,9 +26,21 @@ public class ReferenceFixtureTests
     [FixtureFact("torchvision_efficientnet_b0")]
     public void B0_with_torchvisions_weights_reproduces_torchvisions_logits()
     {
-        var folder = Folder("torchvision_efficientnet_b0");
         using var model = new EfficientNetB0();
-        model.LoadSafetensors(Path.Combine(folder, "model.safetensors.index.json"));
+        AssertReproduces(model, "torchvision_efficientnet_b0", new LoadOptions());
+    }
+
+    [FixtureFact("timm_tf_efficientnet_b0")]
+    public void TfEfficientNetB0_with_timms_weights_reproduces_timms_logits()
+    {
+        using var model = new TfEfficientNetB0();
+        AssertReproduces(model, "timm_tf_efficientnet_b0", TimmNames.LoadOptions(model));
+    }
+
+    private static void AssertReproduces(EfficientNetModule model, string fixture, LoadOptions options)
+    {
+        var folder = Folder(fixture);
+        model.LoadSafetensors(Path.Combine(folder, "model.safetensors.index.json"), options);
         model.eval();
         var io = SafetensorsFile.Open(Path.Combine(folder, "io.safetensors"));
         using var scope = NewDisposeScope();
@@ -38,6 +50,6 @@ public class ReferenceFixtureTests
 
         var expected = io.Read("logits");
         var relativeError = (logits - expected).norm().item<float>() / expected.norm().item<float>();
-        Assert.True(relativeError < 1e-4, $"relative L2 error {relativeError}");
+        Assert.True(relativeError < 1e-4, $"{fixture}: relative L2 error {relativeError}");
     }
 }

@@ -90,7 +90,10 @@ public class SafetensorsTests
         Assert.Contains(reason, error.Message);
     }
 
-    private static byte[] Malformed(string defect) => defect switch
+    /// <summary>The defects <see cref="Malformed"/> can produce.</summary>
+    public static TheoryData<string> Defects => new() { "short", "length", "json", "array", "fields", "dtype", "shape", "size", "range", "hole", "overlap", "twice", "metadata" };
+
+    internal static byte[] Malformed(string defect) => defect switch
     {
         "short" => new byte[] { 1, 2, 3 },
         "length" => WithLength(1000, "{}", 0),
