@@ -49,7 +49,14 @@ public static class WeightLoader
     {
         options ??= new LoadOptions();
         var map = options.KeyMap ?? (name => name);
-        var checkpoint = Checkpoint.Open(path).ToDictionary(t => map(t.Key), t => t.Value, StringComparer.Ordinal);
+        var checkpoint = new Dictionary<string, (SafetensorsFile File, SafetensorsEntry Entry)>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in Checkpoint.Open(path))
+        {
+            if (!checkpoint.TryAdd(map(name), tensor))
+            {
+                throw new WeightFormatException($"{path}: '{name}' and '{checkpoint[map(name)].Entry.Name}' both map to '{map(name)}'; nothing was loaded.");
+            }
+        }
         var target = module.state_dict();
         bool Skipped(string name) => options.SkipClassifier && name.StartsWith(ClassifierPrefix, StringComparison.Ordinal);
 
@@ -82,6 +89,11 @@ public static class WeightLoader
                     destination.copy_(value);
                 }
             }
+        }
+        catch (System.IO.IOException e)
+        {
+            // E.g. the file changed after its header was read; nothing has been copied yet.
+            throw new WeightFormatException($"{path}: cannot read the tensors: {e.Message} Nothing was loaded.");
         }
         finally
         {

@@ -173,6 +173,18 @@ public class WeightLoaderTests
     }
 
     [Fact]
+    public void A_key_map_that_merges_two_tensors_is_refused()
+    {
+        using var folder = new TempFolder();
+        Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var model = new EfficientNetB0();
+
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.File("b0.safetensors"), new LoadOptions { KeyMap = _ => "same" }));
+
+        Assert.Contains("both map to 'same'; nothing was loaded.", error.Message);
+    }
+
+    [Fact]
     public void Names_can_be_mapped_from_another_convention()
     {
         using var folder = new TempFolder();
