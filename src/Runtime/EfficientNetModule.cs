@@ -48,6 +48,9 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     /// <summary>The feature extractor (<c>features</c>): stem, one <c>Sequential</c> per stage, head.</summary>
     public nn.Module<Tensor, Tensor> FeatureExtractor => _features;
 
+    /// <summary>The classifier's linear layer.</summary>
+    public Linear ClassifierLinear => _linear;
+
     /// <summary>Classifier outputs.</summary>
     public long ClassCount => _linear.weight.shape[0];
 

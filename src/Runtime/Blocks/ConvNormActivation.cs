@@ -21,6 +21,7 @@ public sealed class ConvNormActivation : nn.Module<Tensor, Tensor>
         _conv = Convolutions.Create(inputChannels, outputChannels, kernelSize, stride, groups, bias: false, settings);
         _norm = nn.BatchNorm2d(outputChannels, eps: settings.Norm.Eps, momentum: settings.Norm.Momentum, device: settings.Device);
         _activation = Activations.Create(activation);
+        (Stride, Groups, SamePadding, ActivationKind) = (stride, groups, _conv is Conv2dSame, activation);
         register_module("0", _conv);
         register_module("1", _norm);
         if (_activation is not null)
@@ -28,6 +29,24 @@ public sealed class ConvNormActivation : nn.Module<Tensor, Tensor>
             register_module("2", _activation);
         }
     }
+
+    /// <summary>The convolution's stride.</summary>
+    public long Stride { get; }
+
+    /// <summary>The convolution's groups (the channels for a depthwise conv).</summary>
+    public long Groups { get; }
+
+    /// <summary>Whether the convolution pads like TensorFlow ('same', from the input size).</summary>
+    public bool SamePadding { get; }
+
+    /// <summary>The activation after the BatchNorm.</summary>
+    public Activation ActivationKind { get; }
+
+    /// <summary>The convolution kernel, [out, in/groups, k, k].</summary>
+    public Tensor ConvWeight => _conv is Conv2dSame same ? same.weight : ((TorchSharp.Modules.Conv2d)_conv).weight;
+
+    /// <summary>The BatchNorm layer.</summary>
+    public TorchSharp.Modules.BatchNorm2d Norm => (TorchSharp.Modules.BatchNorm2d)_norm;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

@@ -16,12 +16,12 @@ public sealed class FusedMBConv : ResidualBlock
         long inputChannels, long expandedChannels, long squeezeChannels, long outputChannels,
         long kernelSize, long stride, double stochasticDepth, LayerSettings settings, Activation activation = Activation.SiLU,
         bool residual = true)
-        : base(nameof(FusedMBConv), Layers(inputChannels, expandedChannels, squeezeChannels, outputChannels, kernelSize, stride, settings, activation),
+        : base(nameof(FusedMBConv), BuildLayers(inputChannels, expandedChannels, squeezeChannels, outputChannels, kernelSize, stride, settings, activation),
                residual && stride == 1 && inputChannels == outputChannels, stochasticDepth)
     {
     }
 
-    private static List<nn.Module<Tensor, Tensor>> Layers(
+    private static List<nn.Module<Tensor, Tensor>> BuildLayers(
         long input, long expanded, long squeeze, long output, long kernel, long stride, LayerSettings settings, Activation activation)
     {
         if (expanded == 0)

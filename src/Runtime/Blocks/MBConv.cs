@@ -18,12 +18,12 @@ public sealed class MBConv : ResidualBlock
         long inputChannels, long expandedChannels, long squeezeChannels, long outputChannels,
         long kernelSize, long stride, double stochasticDepth, LayerSettings settings, Activation activation = Activation.SiLU,
         bool residual = true)
-        : base(nameof(MBConv), Layers(inputChannels, expandedChannels, squeezeChannels, outputChannels, kernelSize, stride, settings, activation),
+        : base(nameof(MBConv), BuildLayers(inputChannels, expandedChannels, squeezeChannels, outputChannels, kernelSize, stride, settings, activation),
                residual && stride == 1 && inputChannels == outputChannels, stochasticDepth)
     {
     }
 
-    private static List<nn.Module<Tensor, Tensor>> Layers(
+    private static List<nn.Module<Tensor, Tensor>> BuildLayers(
         long input, long expanded, long squeeze, long output, long kernel, long stride, LayerSettings settings, Activation activation)
     {
         var layers = new List<nn.Module<Tensor, Tensor>>();

@@ -24,6 +24,9 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
         register_module("stochastic_depth", _stochasticDepth);
     }
 
+    /// <summary>The block's layers in order: <see cref="ConvNormActivation"/> and <see cref="SqueezeExcitation"/>.</summary>
+    public IEnumerable<nn.Module> Layers => _block.children();
+
     /// <summary>Whether the input is added to the block's output.</summary>
     public bool UsesResidual { get; }
 

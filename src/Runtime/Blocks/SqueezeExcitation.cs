@@ -22,12 +22,22 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
         _fc1 = nn.Conv2d(channels, squeezeChannels, 1, device: device);
         _fc2 = nn.Conv2d(squeezeChannels, channels, 1, device: device);
         _activation = Activations.Create(activation) ?? nn.Identity();
+        ActivationKind = activation;
         register_module("avgpool", _avgpool);
         register_module("fc1", _fc1);
         register_module("fc2", _fc2);
         register_module("activation", _activation);
         register_module("scale_activation", _scaleActivation);
     }
+
+    /// <summary>The activation between the two 1×1 convolutions.</summary>
+    public Activation ActivationKind { get; }
+
+    /// <summary>The reducing 1×1 convolution (<c>fc1</c>).</summary>
+    public TorchSharp.Modules.Conv2d Reduce => (TorchSharp.Modules.Conv2d)_fc1;
+
+    /// <summary>The expanding 1×1 convolution (<c>fc2</c>).</summary>
+    public TorchSharp.Modules.Conv2d Expand => (TorchSharp.Modules.Conv2d)_fc2;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

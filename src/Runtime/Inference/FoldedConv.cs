@@ -1,0 +1,85 @@
+using System;
+using EffNetGen.Runtime.Blocks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Inference;
+
+/// <summary>A convolution with its BatchNorm folded into weight and bias (eval statistics), and its activation.</summary>
+internal sealed class FoldedConv : IDisposable
+{
+    private readonly Tensor _weight;
+    private readonly Tensor _bias;
+    private readonly long _stride;
+    private readonly long _groups;
+    private readonly bool _samePadding;
+    private readonly Activation _activation;
+
+    /// <summary>
+    /// Folds <paramref name="layer"/>: w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε).
+    /// The weight is stored channels-last, which libtorch's CPU convolutions prefer.
+    /// </summary>
+    public FoldedConv(ConvNormActivation layer)
+    {
+        using var noGrad = no_grad();
+        var norm = layer.Norm;
+        using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
+        using var folded = layer.ConvWeight * scale.view(-1, 1, 1, 1);
+        _weight = ChannelsLast.Of(folded);
+        _bias = (norm.bias! - (norm.running_mean! * scale)).detach().clone();
+        (_stride, _groups, _samePadding, _activation) = (layer.Stride, layer.Groups, layer.SamePadding, layer.ActivationKind);
+    }
+
+    /// <summary>Convolution, bias and activation; the activation runs in place on the fresh output.</summary>
+    public Tensor Apply(Tensor input)
+    {
+        var kernel = _weight.shape[2];
+        Tensor output;
+        if (_samePadding)
+        {
+            using var padded = nn.functional.pad(input, SamePadding(input, kernel));
+            output = nn.functional.conv2d(padded, _weight, _bias, strides: new[] { _stride, _stride }, groups: _groups);
+        }
+        else
+        {
+            var padding = (kernel - 1) / 2;
+            output = nn.functional.conv2d(input, _weight, _bias, strides: new[] { _stride, _stride }, padding: new[] { padding, padding }, groups: _groups);
+        }
+        return Activate(output, _activation);
+    }
+
+    /// <summary>Applies <paramref name="activation"/> in place.</summary>
+    public static Tensor Activate(Tensor x, Activation activation) => activation switch
+    {
+        Activation.None => x,
+        Activation.SiLU => nn.functional.silu(x, inplace: true),
+        Activation.ReLU => x.relu_(),
+        Activation.ReLU6 => x.hardtanh_(0, 6),
+        Activation.HardSwish => x.hardswish_(),
+        _ => nn.functional.gelu(x),
+    };
+
+    private long[] SamePadding(Tensor input, long kernel)
+    {
+        long Total(long size) => Math.Max((((size + _stride - 1) / _stride) - 1) * _stride + kernel - size, 0);
+        var (height, width) = (Total(input.shape[2]), Total(input.shape[3]));
+        return new[] { width / 2, width - (width / 2), height / 2, height - (height / 2) };
+    }
+
+    public void Dispose()
+    {
+        _weight.Dispose();
+        _bias.Dispose();
+    }
+}
+
+/// <summary>Channels-last layout without a memory-format argument: permute to NHWC, make contiguous, permute back.</summary>
+internal static class ChannelsLast
+{
+    public static Tensor Of(Tensor x)
+    {
+        using var nhwc = x.permute(0, 2, 3, 1);
+        using var contiguous = nhwc.contiguous();
+        return contiguous.permute(0, 3, 1, 2).detach();
+    }
+}

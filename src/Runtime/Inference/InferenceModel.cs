@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using EffNetGen.Runtime.Blocks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Inference;
+
+/// <summary>
+/// A generated model prepared for inference (<see cref="InferenceExtensions.ForInference"/>): every BatchNorm folded
+/// into its convolution with the eval statistics, weights and activations channels-last, activations in place,
+/// dropout and stochastic depth gone, and a forward that calls functional ops directly under inference mode.
+/// It is load-then-fold: it holds copies of the folded weights and cannot be trained or export a state_dict;
+/// fold again after loading new weights.
+/// </summary>
+public sealed class InferenceModel : IDisposable
+{
+    private readonly IReadOnlyList<Step> _steps;
+    private readonly Tensor _classifierWeight;
+    private readonly Tensor _classifierBias;
+
+    internal InferenceModel(EfficientNetModule model)
+    {
+        using var noGrad = no_grad();
+        var steps = new List<Step>();
+        foreach (var (_, child) in model.FeatureExtractor.named_children())
+        {
+            if (child is ConvNormActivation layer)
+            {
+                steps.Add(new Step(new[] { new Op(new FoldedConv(layer), null) }, Residual: false));
+                continue;
+            }
+            foreach (var (_, block) in child.named_children())
+            {
+                var residual = (ResidualBlock)block;
+                var ops = residual.Layers.Select(l => l is ConvNormActivation c ? new Op(new FoldedConv(c), null) : new Op(null, new FoldedSqueeze((SqueezeExcitation)l))).ToList();
+                steps.Add(new Step(ops, residual.UsesResidual));
+            }
+        }
+        _steps = steps;
+        _classifierWeight = model.ClassifierLinear.weight!.detach().clone();
+        _classifierBias = model.ClassifierLinear.bias!.detach().clone();
+    }
+
+    /// <summary>Logits for <paramref name="input"/> [N, C, H, W]; the caller owns the result.</summary>
+    public Tensor Forward(Tensor input)
+    {
+        using var mode = inference_mode();
+        using var scope = NewDisposeScope();
+        var x = ChannelsLast.Of(input);
+        foreach (var step in _steps)
+        {
+            var h = x;
+            foreach (var op in step.Ops)
+            {
+                var next = op.Conv?.Apply(h) ?? op.Squeeze!.Apply(h);
+                if (!ReferenceEquals(h, x))
+                {
+                    h.Dispose(); // intermediate: no longer needed
+                }
+                h = next;
+            }
+            if (step.Residual)
+            {
+                h.add_(x);
+            }
+            x.Dispose();
+            x = h;
+        }
+        using var pooled = x.mean(new long[] { 2, 3 });
+        return nn.functional.linear(pooled, _classifierWeight, _classifierBias).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Frees the folded weights.</summary>
+    public void Dispose()
+    {
+        foreach (var op in _steps.SelectMany(s => s.Ops))
+        {
+            op.Conv?.Dispose();
+            op.Squeeze?.Dispose();
+        }
+        _classifierWeight.Dispose();
+        _classifierBias.Dispose();
+    }
+
+    private sealed record Op(FoldedConv? Conv, FoldedSqueeze? Squeeze);
+
+    private sealed record Step(IReadOnlyList<Op> Ops, bool Residual);
+}
+
+/// <summary>Squeeze-excitation with its weights copied out of the module.</summary>
+internal sealed class FoldedSqueeze : IDisposable
+{
+    private readonly Tensor _reduceWeight;
+    private readonly Tensor _reduceBias;
+    private readonly Tensor _expandWeight;
+    private readonly Tensor _expandBias;
+    private readonly Activation _activation;
+
+    public FoldedSqueeze(SqueezeExcitation se)
+    {
+        _reduceWeight = se.Reduce.weight.detach().clone();
+        _reduceBias = se.Reduce.bias!.detach().clone();
+        _expandWeight = se.Expand.weight.detach().clone();
+        _expandBias = se.Expand.bias!.detach().clone();
+        _activation = se.ActivationKind;
+    }
+
+    public Tensor Apply(Tensor input)
+    {
+        using var pooled = input.mean(new long[] { 2, 3 }, keepdim: true);
+        using var reduced = nn.functional.conv2d(pooled, _reduceWeight, _reduceBias);
+        using var activated = FoldedConv.Activate(reduced, _activation);
+        using var expanded = nn.functional.conv2d(activated, _expandWeight, _expandBias);
+        using var gate = expanded.sigmoid_();
+        return input * gate;
+    }
+
+    public void Dispose()
+    {
+        _reduceWeight.Dispose();
+        _reduceBias.Dispose();
+        _expandWeight.Dispose();
+        _expandBias.Dispose();
+    }
+}
+
+/// <summary>Entry point of the inference path.</summary>
+public static class InferenceExtensions
+{
+    /// <summary>
+    /// An inference-only copy of <paramref name="model"/> with its current weights and eval BatchNorm statistics
+    /// folded in. The model itself is unchanged.
+    /// </summary>
+    public static InferenceModel ForInference(this EfficientNetModule model) => new(model);
+}

@@ -1,0 +1,87 @@
+using System.Linq;
+using EffNetGen.Runtime.Inference;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Tests;
+
+/// <summary>The inference path against the training structure's eval outputs.</summary>
+public class InferenceTests
+{
+    /// <summary>Random weights and non-trivial BatchNorm statistics: a fresh BatchNorm is the identity and would make folding untested.</summary>
+    private static void Randomize(nn.Module model)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in model.state_dict().Where(s => s.Value.is_floating_point()))
+        {
+            if (name.EndsWith("running_var"))
+            {
+                tensor.copy_(rand_like(tensor) + 0.5);
+            }
+            else if (name.EndsWith("running_mean") || name.EndsWith(".bias"))
+            {
+                tensor.copy_(randn_like(tensor) * 0.1);
+            }
+            else if (tensor.dim() == 1)
+            {
+                tensor.copy_(rand_like(tensor) * 0.5 + 0.75); // BatchNorm gamma
+            }
+        }
+    }
+
+    // Every shipped V1/V2 variant, plus TF 'same' padding, ReLU6 (Lite) and edge blocks (EdgeTPU).
+    [Theory]
+    [InlineData("efficientnet_b0")]
+    [InlineData("efficientnet_b1")]
+    [InlineData("efficientnet_b2")]
+    [InlineData("efficientnet_b3")]
+    [InlineData("efficientnet_b4")]
+    [InlineData("efficientnet_b5")]
+    [InlineData("efficientnet_b6")]
+    [InlineData("efficientnet_b7")]
+    [InlineData("efficientnet_v2_s")]
+    [InlineData("efficientnet_v2_m")]
+    [InlineData("efficientnet_v2_l")]
+    [InlineData("tf_efficientnet_b0")]
+    [InlineData("efficientnet_lite0")]
+    [InlineData("efficientnet_es")]
+    public void The_inference_path_matches_eval_mode_within_1e5(string name)
+    {
+        manual_seed(9);
+        using var model = EffNetModels.Create(name);
+        Randomize(model);
+        model.eval();
+        using var inference = model.ForInference();
+        using var scope = NewDisposeScope();
+
+        foreach (var batch in new[] { 1, 2 })
+        {
+            // A small, odd input keeps the test fast and exercises TensorFlow's asymmetric padding.
+            var input = randn(batch, 3, 97, 97);
+            Tensor expected;
+            using (no_grad())
+            {
+                expected = model.call(input);
+            }
+
+            var actual = inference.Forward(input);
+
+            var relative = (actual - expected).norm().item<float>() / expected.norm().item<float>();
+            Assert.True(relative < 1e-5, $"{name}, batch {batch}: relative L2 {relative}");
+        }
+    }
+
+    [Fact]
+    public void Folding_leaves_the_model_unchanged()
+    {
+        using var model = new EfficientNetB0();
+        Randomize(model);
+        var before = model.state_dict().ToDictionary(s => s.Key, s => s.Value.clone());
+
+        using (model.ForInference())
+        {
+        }
+
+        Assert.All(model.state_dict(), s => Assert.True(before[s.Key].eq(s.Value).all().item<bool>(), s.Key));
+    }
+}
