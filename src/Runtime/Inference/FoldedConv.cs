@@ -19,13 +19,13 @@ internal sealed class FoldedConv : IDisposable
     /// Folds <paramref name="layer"/>: w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε).
     /// The weight is stored channels-last, which libtorch's CPU convolutions prefer.
     /// </summary>
-    public FoldedConv(ConvNormActivation layer)
+    public FoldedConv(ConvNormActivation layer, bool channelsLast)
     {
         using var noGrad = no_grad();
         var norm = layer.Norm;
         using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
         using var folded = layer.ConvWeight * scale.view(-1, 1, 1, 1);
-        _weight = ChannelsLast.Of(folded);
+        _weight = channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
         _bias = (norm.bias! - (norm.running_mean! * scale)).detach().clone();
         (_stride, _groups, _samePadding, _activation) = (layer.Stride, layer.Groups, layer.SamePadding, layer.ActivationKind);
     }

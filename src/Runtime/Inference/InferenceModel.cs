@@ -20,21 +20,24 @@ public sealed class InferenceModel : IDisposable
     private readonly Tensor _classifierWeight;
     private readonly Tensor _classifierBias;
 
-    internal InferenceModel(EfficientNetModule model)
+    private readonly bool _channelsLast;
+
+    internal InferenceModel(EfficientNetModule model, bool channelsLast)
     {
+        _channelsLast = channelsLast;
         using var noGrad = no_grad();
         var steps = new List<Step>();
         foreach (var (_, child) in model.FeatureExtractor.named_children())
         {
             if (child is ConvNormActivation layer)
             {
-                steps.Add(new Step(new[] { new Op(new FoldedConv(layer), null) }, Residual: false));
+                steps.Add(new Step(new[] { new Op(new FoldedConv(layer, channelsLast), null) }, Residual: false));
                 continue;
             }
             foreach (var (_, block) in child.named_children())
             {
                 var residual = (ResidualBlock)block;
-                var ops = residual.Layers.Select(l => l is ConvNormActivation c ? new Op(new FoldedConv(c), null) : new Op(null, new FoldedSqueeze((SqueezeExcitation)l))).ToList();
+                var ops = residual.Layers.Select(l => l is ConvNormActivation c ? new Op(new FoldedConv(c, channelsLast), null) : new Op(null, new FoldedSqueeze((SqueezeExcitation)l))).ToList();
                 steps.Add(new Step(ops, residual.UsesResidual));
             }
         }
@@ -48,16 +51,16 @@ public sealed class InferenceModel : IDisposable
     {
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
-        var x = ChannelsLast.Of(input);
+        var x = _channelsLast ? ChannelsLast.Of(input) : input.alias();
         foreach (var step in _steps)
         {
             var h = x;
             foreach (var op in step.Ops)
             {
                 var next = op.Conv?.Apply(h) ?? op.Squeeze!.Apply(h);
-                if (!ReferenceEquals(h, x))
+                if (!ReferenceEquals(h, x) && !ReferenceEquals(h, next))
                 {
-                    h.Dispose(); // intermediate: no longer needed
+                    h.Dispose(); // intermediate: no longer needed (the SE gate works in place and returns its input)
                 }
                 h = next;
             }
@@ -100,21 +103,23 @@ internal sealed class FoldedSqueeze : IDisposable
 
     public FoldedSqueeze(SqueezeExcitation se)
     {
-        _reduceWeight = se.Reduce.weight.detach().clone();
+        // 1×1 convolutions on a 1×1 map are linear layers: [out, in, 1, 1] → [out, in].
+        _reduceWeight = se.Reduce.weight.detach().flatten(1).clone();
         _reduceBias = se.Reduce.bias!.detach().clone();
-        _expandWeight = se.Expand.weight.detach().clone();
+        _expandWeight = se.Expand.weight.detach().flatten(1).clone();
         _expandBias = se.Expand.bias!.detach().clone();
         _activation = se.ActivationKind;
     }
 
+    /// <summary>Scales <paramref name="input"/> by the gate in place and returns it (a fresh activation in the inference path).</summary>
     public Tensor Apply(Tensor input)
     {
-        using var pooled = input.mean(new long[] { 2, 3 }, keepdim: true);
-        using var reduced = nn.functional.conv2d(pooled, _reduceWeight, _reduceBias);
+        using var pooled = input.mean(new long[] { 2, 3 });
+        using var reduced = nn.functional.linear(pooled, _reduceWeight, _reduceBias);
         using var activated = FoldedConv.Activate(reduced, _activation);
-        using var expanded = nn.functional.conv2d(activated, _expandWeight, _expandBias);
-        using var gate = expanded.sigmoid_();
-        return input * gate;
+        using var expanded = nn.functional.linear(activated, _expandWeight, _expandBias);
+        using var gate = expanded.sigmoid_().view(input.shape[0], input.shape[1], 1, 1);
+        return input.mul_(gate);
     }
 
     public void Dispose()
@@ -131,7 +136,8 @@ public static class InferenceExtensions
 {
     /// <summary>
     /// An inference-only copy of <paramref name="model"/> with its current weights and eval BatchNorm statistics
-    /// folded in. The model itself is unchanged.
+    /// folded in. The model itself is unchanged. <paramref name="channelsLast"/>: NHWC weights and activations,
+    /// which libtorch's CPU convolutions run faster.
     /// </summary>
-    public static InferenceModel ForInference(this EfficientNetModule model) => new(model);
+    public static InferenceModel ForInference(this EfficientNetModule model, bool channelsLast = true) => new(model, channelsLast);
 }
