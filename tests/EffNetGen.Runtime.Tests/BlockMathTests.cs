@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using EffNetGen.Runtime.Blocks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -93,18 +94,9 @@ public class BlockMathTests
             state[$"{name}.1.weight"], state[$"{name}.1.bias"], training: false, momentum: Norm.Momentum, eps: Norm.Eps);
     }
 
-    /// <summary>Fills every floating-point parameter and buffer with random values (variances positive).</summary>
     private static Dictionary<string, Tensor> Randomize(nn.Module module)
     {
-        var state = new Dictionary<string, Tensor>();
-        foreach (var (name, tensor) in module.state_dict())
-        {
-            if (tensor.is_floating_point())
-            {
-                tensor.copy_(name.EndsWith("running_var") ? rand_like(tensor) + 0.5 : randn_like(tensor) * 0.5);
-            }
-            state[name] = tensor;
-        }
-        return state;
+        RandomWeights.Apply(module);
+        return module.state_dict().ToDictionary(s => s.Key, s => s.Value);
     }
 }

@@ -8,27 +8,6 @@ namespace EffNetGen.Runtime.Tests;
 /// <summary>The inference path against the training structure's eval outputs.</summary>
 public class InferenceTests
 {
-    /// <summary>Random weights and non-trivial BatchNorm statistics: a fresh BatchNorm is the identity and would make folding untested.</summary>
-    private static void Randomize(nn.Module model)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, tensor) in model.state_dict().Where(s => s.Value.is_floating_point()))
-        {
-            if (name.EndsWith("running_var"))
-            {
-                tensor.copy_(rand_like(tensor) + 0.5);
-            }
-            else if (name.EndsWith("running_mean") || name.EndsWith(".bias"))
-            {
-                tensor.copy_(randn_like(tensor) * 0.1);
-            }
-            else if (tensor.dim() == 1)
-            {
-                tensor.copy_(rand_like(tensor) * 0.5 + 0.75); // BatchNorm gamma
-            }
-        }
-    }
-
     // Every shipped V1/V2 variant, plus TF 'same' padding, ReLU6 (Lite) and edge blocks (EdgeTPU).
     [Theory]
     [InlineData("efficientnet_b0")]
@@ -49,7 +28,7 @@ public class InferenceTests
     {
         manual_seed(9);
         using var model = EffNetModels.Create(name);
-        Randomize(model);
+        RandomWeights.Apply(model);
         model.eval();
         using var inference = model.ForInference();
         using var scope = NewDisposeScope();
@@ -75,7 +54,7 @@ public class InferenceTests
     public void Folding_leaves_the_model_unchanged()
     {
         using var model = new EfficientNetB0();
-        Randomize(model);
+        RandomWeights.Apply(model);
         var before = model.state_dict().ToDictionary(s => s.Key, s => s.Value.clone());
 
         using (model.ForInference())
