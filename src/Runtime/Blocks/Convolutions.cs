@@ -50,11 +50,18 @@ public sealed class Conv2dSame : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var (padHeight, padWidth) = (Pad(input.shape[2], weight.shape[2]), Pad(input.shape[3], weight.shape[3]));
-        var padded = nn.functional.pad(input, new[] { padWidth / 2, padWidth - (padWidth / 2), padHeight / 2, padHeight - (padHeight / 2) });
+        var padded = nn.functional.pad(input, Padding(input, weight.shape[2], _stride));
         return nn.functional.conv2d(padded, weight, bias, strides: new[] { _stride, _stride }, groups: _groups).MoveToOuterDisposeScope();
     }
 
-    /// <summary>TensorFlow's total padding for one dimension: max((ceil(i/s) − 1)·s + k − i, 0).</summary>
-    private long Pad(long size, long kernel) => Math.Max((((size + _stride - 1) / _stride) - 1) * _stride + kernel - size, 0);
+    /// <summary>
+    /// TensorFlow's 'same' padding of <paramref name="input"/> for a square kernel, as <c>F.pad</c> wants it
+    /// (left, right, top, bottom): per dimension max((ceil(i/s) − 1)·s + k − i, 0), the odd pixel after.
+    /// </summary>
+    public static long[] Padding(Tensor input, long kernel, long stride)
+    {
+        long Total(long size) => Math.Max((((size + stride - 1) / stride) - 1) * stride + kernel - size, 0);
+        var (height, width) = (Total(input.shape[2]), Total(input.shape[3]));
+        return new[] { width / 2, width - (width / 2), height / 2, height - (height / 2) };
+    }
 }

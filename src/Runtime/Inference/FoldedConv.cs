@@ -37,7 +37,7 @@ internal sealed class FoldedConv : IDisposable
         Tensor output;
         if (_samePadding)
         {
-            using var padded = nn.functional.pad(input, SamePadding(input, kernel));
+            using var padded = nn.functional.pad(input, Conv2dSame.Padding(input, kernel, _stride));
             output = nn.functional.conv2d(padded, _weight, _bias, strides: new[] { _stride, _stride }, groups: _groups);
         }
         else
@@ -58,13 +58,6 @@ internal sealed class FoldedConv : IDisposable
         Activation.HardSwish => x.hardswish_(),
         _ => nn.functional.gelu(x),
     };
-
-    private long[] SamePadding(Tensor input, long kernel)
-    {
-        long Total(long size) => Math.Max((((size + _stride - 1) / _stride) - 1) * _stride + kernel - size, 0);
-        var (height, width) = (Total(input.shape[2]), Total(input.shape[3]));
-        return new[] { width / 2, width - (width / 2), height / 2, height - (height / 2) };
-    }
 
     public void Dispose()
     {
