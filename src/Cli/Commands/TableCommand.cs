@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Linq;
 using System.Text.Json;
+using EffNetGen.Dsl.Model;
 using EffNetGen.Dsl.Resolution;
 using Spectre.Console;
 
@@ -65,7 +66,7 @@ internal static class TableCommand
             Format.Count(n.Stem.InputChannels), Format.Count(n.Stem.OutputChannels), "1", Format.Count(CostModel.Parameters(n.Stem)));
         foreach (var s in n.Stages)
         {
-            table.AddPlainRow(Format.Count(s.Index), $"{StageJson.OperatorName(s.Kind)}{Format.Number(s.Expansion)} {s.Kernel}x{s.Kernel} s{s.Stride}" + (s.SeRatio > 0 ? $" se{Format.Number(s.SeRatio)}" : ""),
+            table.AddPlainRow(Format.Count(s.Index), $"{BlockKinds.Name(s.Kind)}{Format.Number(s.Expansion)} {s.Kernel}x{s.Kernel} s{s.Stride}" + (s.SeRatio > 0 ? $" se{Format.Number(s.SeRatio)}" : ""),
                 Size(s.Blocks[0].InputSize), Format.Count(s.Blocks[0].InputChannels), Format.Count(s.Channels), Format.Count(s.Repeats),
                 Format.Count(CostModel.Parameters(s)));
         }

@@ -53,15 +53,6 @@ internal sealed record StageJson(
     long Macs)
 {
     public static StageJson From(ResolvedStage s) => new(
-        s.Index, OperatorName(s.Kind), s.Kernel, s.Stride, s.Expansion, s.SeRatio, s.Blocks[0].InputChannels, s.Channels, s.Repeats,
+        s.Index, BlockKinds.Name(s.Kind), s.Kernel, s.Stride, s.Expansion, s.SeRatio, s.Blocks[0].InputChannels, s.Channels, s.Repeats,
         s.Blocks[0].InputSize, CostModel.Parameters(s), CostModel.Macs(s));
-
-    /// <summary>The spec's name for a block type.</summary>
-    public static string OperatorName(BlockKind kind) => kind switch
-    {
-        BlockKind.MBConv => "mbconv",
-        BlockKind.DepthwiseSeparable => "dsconv",
-        BlockKind.Fused => "fused",
-        _ => "edge",
-    };
 }

@@ -73,7 +73,7 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
 
     private static StageSpec BindStage(StatementSyntax statement, List<SpecDiagnostic> diagnostics)
     {
-        var kind = CheckType(statement, OptionTables.BlockKinds.Keys, diagnostics) ? OptionTables.BlockKinds[statement.Subject!.Text] : BlockKind.MBConv;
+        var kind = CheckType(statement, BlockKinds.ByName.Keys, diagnostics) ? BlockKinds.ByName[statement.Subject!.Text] : BlockKind.MBConv;
         var r = new OptionReader("'stage'", statement.Options, OptionTables.Stage, diagnostics);
         var stage = new StageSpec(
             kind,

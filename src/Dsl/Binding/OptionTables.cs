@@ -84,11 +84,6 @@ internal static class OptionTables
         ["params"] = "expected parameters", ["macs"] = "expected MACs",
     };
 
-    public static readonly IReadOnlyDictionary<string, BlockKind> BlockKinds = new Dictionary<string, BlockKind>
-    {
-        ["mbconv"] = BlockKind.MBConv, ["dsconv"] = BlockKind.DepthwiseSeparable, ["fused"] = BlockKind.Fused, ["edge"] = BlockKind.Edge,
-    };
-
     public static readonly IReadOnlyDictionary<string, Activation> Activations = new Dictionary<string, Activation>
     {
         ["silu"] = Activation.SiLU, ["relu"] = Activation.ReLU, ["relu6"] = Activation.ReLU6,

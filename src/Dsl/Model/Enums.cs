@@ -45,6 +45,19 @@ public enum BlockKind
     Edge,
 }
 
+/// <summary>The spec's names of the block types (<c>stage mbconv …</c>).</summary>
+public static class BlockKinds
+{
+    /// <summary>Spec name → block type.</summary>
+    public static System.Collections.Generic.IReadOnlyDictionary<string, BlockKind> ByName { get; } = new System.Collections.Generic.Dictionary<string, BlockKind>
+    {
+        ["mbconv"] = BlockKind.MBConv, ["dsconv"] = BlockKind.DepthwiseSeparable, ["fused"] = BlockKind.Fused, ["edge"] = BlockKind.Edge,
+    };
+
+    /// <summary>The spec's name of <paramref name="kind"/>.</summary>
+    public static string Name(BlockKind kind) => System.Linq.Enumerable.Single(ByName, p => p.Value == kind).Key;
+}
+
 /// <summary>Convolution padding.</summary>
 public enum Padding
 {
