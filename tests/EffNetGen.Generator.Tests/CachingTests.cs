@@ -76,6 +76,26 @@ public class CachingTests
         Assert.All(steps[TrackingNames.Models].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
+    [Theory]
+    [InlineData("efficientnet.effnet")]
+    [InlineData("tf_efficientnet.effnet")]
+    [InlineData("efficientnet_lite.effnet")]
+    [InlineData("efficientnet_edgetpu.effnet")]
+    [InlineData("efficientnet_v2.effnet")]
+    [InlineData("examples/mobilenet_v2.effnet")]
+    public void Compiling_a_spec_twice_gives_equal_models(string spec)
+    {
+        var options = SpecFileCompiler.Options(new OptionsProvider(new Dictionary<string, string>()).GlobalOptions);
+        var file = new EffNetGen.Generator.Models.SpecFile("/p/" + spec, GeneratorHarness.ShippedSpec(spec));
+
+        var (first, second) = (SpecFileCompiler.Compile(file, options, default), SpecFileCompiler.Compile(file, options, default));
+
+        Assert.NotSame(first, second);
+        Assert.NotEmpty(first.Models);
+        Assert.Equal(first, second);
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+    }
+
     [Fact]
     public void Pipeline_models_hold_no_compilation_symbols_syntax_or_additional_texts()
     {
