@@ -8,7 +8,8 @@ namespace EffNetGen.Runtime.Tests;
 /// <summary>The inference path against the training structure's eval outputs.</summary>
 public class InferenceTests
 {
-    // Every shipped V1/V2 variant, plus TF 'same' padding, ReLU6 (Lite) and edge blocks (EdgeTPU).
+    // Every shipped V1/V2 variant, plus TF 'same' padding, ReLU6 (Lite), edge blocks (EdgeTPU) and docs/dsl.md's
+    // showcase (hard-swish, GELU, edge blocks without skip, a head repeated).
     [Theory]
     [InlineData("efficientnet_b0")]
     [InlineData("efficientnet_b1")]
@@ -24,6 +25,7 @@ public class InferenceTests
     [InlineData("tf_efficientnet_b0")]
     [InlineData("efficientnet_lite0")]
     [InlineData("efficientnet_es")]
+    [InlineData("showcase_small")]
     public void The_inference_path_matches_eval_mode_within_1e5(string name)
     {
         manual_seed(9);

@@ -48,16 +48,30 @@ internal sealed class FoldedConv : IDisposable
         return Activate(output, _activation);
     }
 
-    /// <summary>Applies <paramref name="activation"/> in place.</summary>
+    /// <summary>
+    /// Applies <paramref name="activation"/> in place and returns <paramref name="x"/>. The Tensor methods are used
+    /// rather than <c>nn.functional.*(inplace: true)</c>, which return a second wrapper and leave <paramref name="x"/>'s
+    /// handle alive until the dispose scope ends — every activation of the forward pass then stays allocated.
+    /// </summary>
     public static Tensor Activate(Tensor x, Activation activation) => activation switch
     {
         Activation.None => x,
-        Activation.SiLU => nn.functional.silu(x, inplace: true),
+        Activation.SiLU => x.silu_(),
         Activation.ReLU => x.relu_(),
         Activation.ReLU6 => x.hardtanh_(0, 6),
         Activation.HardSwish => x.hardswish_(),
-        _ => nn.functional.gelu(x),
+        _ => Replace(x, x.gelu_()),
     };
+
+    /// <summary>Frees <paramref name="old"/>'s handle when an in-place op returned a new wrapper of the same storage.</summary>
+    private static Tensor Replace(Tensor old, Tensor result)
+    {
+        if (!ReferenceEquals(old, result))
+        {
+            old.Dispose();
+        }
+        return result;
+    }
 
     public void Dispose()
     {
