@@ -1,0 +1,103 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using EffNetGen.Runtime;
+using EffNetGen.Runtime.Inference;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Benchmarks;
+
+/// <summary>
+/// One eval forward pass on random input, two threads: (a) the hand-written module-per-layer baseline, (b) the
+/// generated model in eval mode, (c) its <c>ForInference()</c> path, (c') the same in NCHW layout. Each case builds
+/// only its own model, so the peak RSS column is that model's.
+/// </summary>
+public class InferenceBenchmarks
+{
+    [Params("B0", "B3")]
+    public string Model { get; set; } = "B0";
+
+    [Params(1, 8)]
+    public int Batch { get; set; }
+
+    private IDisposable? _model;
+    private Func<Tensor>? _forward;
+    private Tensor? _input;
+
+    /// <summary>The paper's resolution, MACs, width and depth multipliers of <see cref="Model"/>.</summary>
+    public static (int Resolution, long Macs, double Width, double Depth, Func<EfficientNetModule> Create) Variant(string model) => model switch
+    {
+        "B0" => (EfficientNetB0.Resolution, EfficientNetB0.Macs, 1.0, 1.0, () => new EfficientNetB0()),
+        "B3" => (EfficientNetB3.Resolution, EfficientNetB3.Macs, 1.2, 1.4, () => new EfficientNetB3()),
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, "B0 or B3"),
+    };
+
+    [GlobalSetup(Target = nameof(ModulePerLayer))]
+    public void SetupModulePerLayer()
+    {
+        var (_, _, width, depth, _) = Variant(Model);
+        var model = new TorchvisionStyle(width, depth);
+        model.eval();
+        Prepare(model, input => NoGrad(() => model.call(input)));
+    }
+
+    [GlobalSetup(Target = nameof(GeneratedEval))]
+    public void SetupGeneratedEval()
+    {
+        var model = Variant(Model).Create();
+        model.eval();
+        Prepare(model, input => NoGrad(() => model.call(input)));
+    }
+
+    [GlobalSetup(Target = nameof(ForInference))]
+    public void SetupForInference() => PrepareFolded(channelsLast: true);
+
+    [GlobalSetup(Target = nameof(ForInferenceNchw))]
+    public void SetupForInferenceNchw() => PrepareFolded(channelsLast: false);
+
+    [Benchmark(Baseline = true, Description = "(a) module-per-layer")]
+    public void ModulePerLayer() => Forward();
+
+    [Benchmark(Description = "(b) generated, eval")]
+    public void GeneratedEval() => Forward();
+
+    [Benchmark(Description = "(c) generated, ForInference")]
+    public void ForInference() => Forward();
+
+    [Benchmark(Description = "(c') ForInference, NCHW")]
+    public void ForInferenceNchw() => Forward();
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _model?.Dispose();
+        _input?.Dispose();
+    }
+
+    private void Forward()
+    {
+        using var scope = NewDisposeScope();
+        _forward!();
+    }
+
+    private void PrepareFolded(bool channelsLast)
+    {
+        using var model = Variant(Model).Create();
+        model.eval();
+        var folded = model.ForInference(channelsLast);
+        Prepare(folded, folded.Forward);
+    }
+
+    private void Prepare(IDisposable model, Func<Tensor, Tensor> forward)
+    {
+        set_num_threads(2);
+        var resolution = Variant(Model).Resolution;
+        var input = randn(Batch, 3, resolution, resolution);
+        (_model, _input, _forward) = (model, input, () => forward(input));
+    }
+
+    private static Tensor NoGrad(Func<Tensor> run)
+    {
+        using var noGrad = no_grad();
+        return run();
+    }
+}
