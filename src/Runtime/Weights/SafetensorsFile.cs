@@ -41,6 +41,8 @@ public sealed class SafetensorsFile
 
     private long DataStart { get; }
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Reads and checks the header of <paramref name="path"/>.</summary>
     /// <exception cref="WeightFormatException">The file is not a valid safetensors file; the message says why.</exception>
     public static SafetensorsFile Open(string path)
@@ -76,6 +78,15 @@ public sealed class SafetensorsFile
 
     private static (Dictionary<string, SafetensorsEntry>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
     {
+        try
+        {
+            // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException.
+            StrictUtf8.GetCharCount(header);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw Error(path, $"header is not valid UTF-8: {e.Message}");
+        }
         JsonDocument document;
         try
         {

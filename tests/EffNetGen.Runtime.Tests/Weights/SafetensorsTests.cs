@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using CsCheck;
 using EffNetGen.Runtime.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,6 +48,51 @@ public class SafetensorsTests
         Assert.Equal(File.ReadAllBytes(folder.File("a.safetensors")), File.ReadAllBytes(folder.File("b.safetensors")));
     }
 
+    // Random damage to a valid file (cuts, flipped bytes, rewritten header lengths): it opens and reads, or it is
+    // refused with a WeightFormatException naming the file — never another exception.
+    [Fact]
+    public void Damaged_files_are_read_or_refused_with_a_format_error()
+    {
+        using var folder = new TempFolder();
+        SafetensorsWriter.Write(folder.File("valid.safetensors"), Sample(), new Dictionary<string, string> { ["format"] = "pt" });
+        var valid = File.ReadAllBytes(folder.File("valid.safetensors"));
+        var path = folder.File("damaged.safetensors");
+        var damage = Gen.Select(Gen.Int[0, 2], Gen.Int[0, valid.Length - 1], Gen.Byte, Gen.ULong).Array[1, 4];
+
+        damage.Sample(edits =>
+        {
+            var bytes = valid.ToArray();
+            foreach (var (kind, at, value, length) in edits)
+            {
+                switch (kind)
+                {
+                    case 0:
+                        bytes = bytes[..Math.Min(at, bytes.Length)];
+                        break;
+                    case 1 when at < bytes.Length:
+                        bytes[at] = value;
+                        break;
+                    default:
+                        BinaryPrimitives.WriteUInt64LittleEndian(bytes.Length >= 8 ? bytes : new byte[8], length % (ulong)(valid.Length * 2));
+                        break;
+                }
+            }
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                var file = SafetensorsFile.Open(path);
+                foreach (var name in file.Entries.Keys)
+                {
+                    file.Read(name).Dispose();
+                }
+            }
+            catch (WeightFormatException e)
+            {
+                Assert.StartsWith(path + ": ", e.Message);
+            }
+        }, iter: 2000, seed: "6tmhEHyV4n62", threads: 1);
+    }
+
     [Fact]
     public void The_header_follows_the_format_little_endian_length_json_and_8_byte_alignment()
     {
@@ -78,6 +124,10 @@ public class SafetensorsTests
     [InlineData("overlap", "tensor 'v' overlaps the previous tensor's bytes")]
     [InlineData("twice", "tensor 'w' is listed twice")]
     [InlineData("metadata", "__metadata__ must map strings to strings")]
+    [InlineData("truncated", "tensor 'w' has data_offsets [0, 24] outside the 12 data bytes")]
+    [InlineData("huge", "header length 4294967296 exceeds the file (10 bytes)")]
+    [InlineData("giant", "tensor 'w' has data_offsets [0, 4398046511104] outside the 8 data bytes")]
+    [InlineData("utf8", "header is not valid UTF-8")]
     public void Malformed_files_are_rejected_with_the_reason(string defect, string reason)
     {
         using var folder = new TempFolder();
@@ -91,7 +141,24 @@ public class SafetensorsTests
     }
 
     /// <summary>The defects <see cref="Malformed"/> can produce.</summary>
-    public static TheoryData<string> Defects => new() { "short", "length", "json", "array", "fields", "dtype", "shape", "size", "range", "hole", "overlap", "twice", "metadata" };
+    public static TheoryData<string> Defects => new() { "short", "length", "json", "array", "fields", "dtype", "shape", "size", "range", "hole", "overlap", "twice", "metadata", "truncated", "huge", "giant", "utf8" };
+
+    // A declared size is never allocated before it is checked against the file.
+    [Theory]
+    [InlineData("huge")]
+    [InlineData("giant")]
+    public void A_declared_but_absent_size_allocates_nothing_proportional_to_it(string defect)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File(defect + ".safetensors");
+        File.WriteAllBytes(path, Malformed(defect));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<WeightFormatException>(() => SafetensorsFile.Open(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 1 << 20, $"{allocated:N0} bytes allocated");
+    }
 
     internal static byte[] Malformed(string defect) => defect switch
     {
@@ -107,6 +174,10 @@ public class SafetensorsTests
         "hole" => Bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8),
         "overlap" => Bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"v\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8),
         "twice" => Bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4),
+        "truncated" => Bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}", 12), // cut in the middle of the data
+        "huge" => WithLength(1UL << 32, "{}", 0),
+        "giant" => Bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[1099511627776],\"data_offsets\":[0,4398046511104]}}", 8),
+        "utf8" => Bytes("{\"w\u00ff\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4).Select(b => b == 0xC3 ? (byte)0xA3 : b).ToArray(), // found by the damage property
         _ => Bytes("{\"__metadata__\":{\"a\":1}}", 0),
     };
 
