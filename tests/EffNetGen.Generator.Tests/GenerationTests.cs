@@ -151,8 +151,16 @@ public class GenerationTests
         try
         {
             CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
-            var result = GeneratorHarness.Run(ShippedSpec()).Result;
-            return string.Join("\n", result.Results.Single().GeneratedSources.Select(s => s.SourceText.ToString()));
+            // Every shipped spec, and one with errors whose messages carry numbers (a false contract, a budget).
+            var specs = EffNetGen.Tests.Shared.SpecFuzz.ShippedSpecs.Select((text, i) => new InMemoryText($"/p/{i}.effnet", text))
+                .Append(new InMemoryText("/p/bad.effnet", EffNetGen.Tests.Shared.SampleSpecs.Minimal
+                    .Replace("resolution 32 }", "resolution 32  expect { params 1.5M±0.5%  macs 0.25G } }")
+                    + "\n" + EffNetGen.Tests.Shared.SampleSpecs.Minimal.Replace("family F", "family G").Replace("width 1.0", "width 1000.5")))
+                .ToArray();
+            var result = GeneratorHarness.Run(specs).Result.Results.Single();
+            Assert.Contains(result.Diagnostics, d => d.Id == "EFF0008");
+            return string.Join("\n", result.GeneratedSources.Select(s => s.SourceText.ToString())
+                .Concat(result.Diagnostics.Select(d => d.ToString())));
         }
         finally
         {
