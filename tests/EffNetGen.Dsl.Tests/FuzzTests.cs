@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Text;
 using CsCheck;
 using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Tests.Shared;
@@ -37,25 +36,11 @@ public class FuzzTests
     [InlineData("nesting")]  // 1 MB of '{'
     public void A_1_MB_spec_is_compiled_or_rejected_without_an_exception(string kind)
     {
-        var text = OneMegabyte(kind);
+        var text = SpecFuzz.OneMegabyte(kind);
 
         var compilation = SpecCompiler.Compile(text);
 
         AssertSpansInside(text, compilation);
-    }
-
-    /// <summary>Also used by the fuzz campaign's timing of 1 MB inputs.</summary>
-    public static string OneMegabyte(string kind)
-    {
-        const int size = 1 << 20;
-        string Repeat(string unit) => new StringBuilder(size + unit.Length).Insert(0, unit, size / unit.Length + 1).ToString();
-        return kind switch
-        {
-            "line" => Repeat("stage mbconv k3 s1 e6 c16 r1 se0.25 "),
-            "comment" => "# " + new string('x', size) + "\n" + SpecFuzz.ShippedSpecs[0],
-            "specs" => Repeat(string.Join("\n", SpecFuzz.ShippedSpecs)),
-            _ => new string('{', size),
-        };
     }
 
     private static void AssertSpansInside(string text, SpecCompilation compilation)

@@ -105,4 +105,18 @@ public static class SpecFuzz
         }
         return string.Concat(tokens);
     }
+
+    /// <summary>1 MiB specs of four shapes: "line" (one line), "comment", "specs" (the shipped ones repeated), "nesting" (braces).</summary>
+    public static string OneMegabyte(string kind)
+    {
+        const int size = 1 << 20;
+        string Repeat(string unit) => new StringBuilder(size + unit.Length).Insert(0, unit, size / unit.Length + 1).ToString();
+        return kind switch
+        {
+            "line" => Repeat("stage mbconv k3 s1 e6 c16 r1 se0.25 "),
+            "comment" => "// " + new string('x', size) + "\n" + ShippedSpecs[0],
+            "specs" => Repeat(string.Join("\n", ShippedSpecs)),
+            _ => new string('{', size),
+        };
+    }
 }

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using CsCheck;
+using EffNetGen.Dsl;
+using EffNetGen.Generator;
+using EffNetGen.Generator.Tests;
+using EffNetGen.Tests.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace EffNetGen.Benchmarks;
+
+/// <summary>
+/// The long fuzz campaign (<c>-- fuzz [count] [seed]</c>): hostile specs through the DSL and the generator. A crash
+/// is any exception, a generator exception, a span outside the text, or generated C# that does not parse (every
+/// accepted input) or compile (accepted inputs among every 50th). CsCheck stops at the first one and prints it shrunk.
+/// </summary>
+internal static class FuzzCampaign
+{
+    private static readonly IReadOnlyList<MetadataReference> References = Basic.Reference.Assemblies.Net100.References.All
+        .Concat(new[] { typeof(TorchSharp.torch).Assembly, typeof(Runtime.EfficientNetModule).Assembly }.Select(a => MetadataReference.CreateFromFile(a.Location)))
+        .ToList();
+
+    public static int Run(long count, string? seed)
+    {
+        var tried = 0L;
+        var accepted = 0L;
+        var compiled = 0L;
+        var slowest = (Ms: 0.0, Text: "");
+        var gate = new object();
+        foreach (var spec in SpecFuzz.ShippedSpecs)
+        {
+            Check(spec, compileOutput: true); // JIT warm-up, so the slowest input is not the first one
+        }
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            SpecFuzz.Inputs.Sample(text =>
+            {
+                var (generated, fullyCompiled, ms) = Check(text, Interlocked.Increment(ref tried) % 50 == 0);
+                if (generated)
+                {
+                    Interlocked.Increment(ref accepted);
+                }
+                if (fullyCompiled)
+                {
+                    Interlocked.Increment(ref compiled);
+                }
+                lock (gate)
+                {
+                    slowest = ms > slowest.Ms ? (ms, text) : slowest;
+                }
+            }, iter: count, seed: seed, threads: Environment.ProcessorCount);
+        }
+        catch (CsCheckException e)
+        {
+            Console.WriteLine($"CRASH after {tried:N0} inputs:\n{e.Message}");
+            return 1;
+        }
+        Console.WriteLine("## Fuzz campaign");
+        Console.WriteLine();
+        Console.WriteLine("| inputs tried | accepted (generated C#) | compiled | crashes | wall time | slowest input (DSL + generator) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine($"| {tried:N0} | {accepted:N0} | {compiled:N0} | 0 | {clock.Elapsed.TotalSeconds:F0} s | {slowest.Ms:F1} ms, {slowest.Text.Length:N0} chars |");
+        Console.WriteLine();
+        Console.WriteLine("| 1 MiB spec | diagnostics | compile time |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var kind in new[] { "line", "comment", "specs", "nesting" })
+        {
+            var text = SpecFuzz.OneMegabyte(kind);
+            SpecCompiler.Compile(text); // warm-up
+            var started = Stopwatch.GetTimestamp();
+            var result = SpecCompiler.Compile(text);
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Console.WriteLine($"| {kind} | {result.Diagnostics.Count} | {ms.ToString("F0", CultureInfo.InvariantCulture)} ms |");
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="text"/> and runs the generator over it: did it generate code, was that compiled, and
+    /// how long the DSL and the generator took (without the C# compilation).
+    /// </summary>
+    private static (bool Generated, bool Compiled, double Ms) Check(string text, bool compileOutput)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var compilation = SpecCompiler.Compile(text);
+        foreach (var d in compilation.Diagnostics)
+        {
+            if (d.Span.Start < 0 || d.Span.Length < 0 || d.Span.Start + d.Span.Length > text.Length || d.Span.Line < 1 || d.Span.Column < 1)
+            {
+                throw new InvalidOperationException($"{d.Id} span {d.Span.Start}+{d.Span.Length} at ({d.Span.Line},{d.Span.Column}) outside a {text.Length}-char text");
+            }
+        }
+        var input = CSharpCompilation.Create("Fuzz", null, References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
+        CSharpGeneratorDriver.Create(new[] { new EffNetGenerator().AsSourceGenerator() }, new[] { new InMemoryText("/fuzz.effnet", text) },
+                new CSharpParseOptions(LanguageVersion.Latest), new OptionsProvider(new Dictionary<string, string> { ["build_property.RootNamespace"] = "Fuzz" }))
+            .RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
+        var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (diagnostics.FirstOrDefault(d => d.Id is "CS8785" or "EFF0099") is { } thrown)
+        {
+            throw new InvalidOperationException(thrown.ToString());
+        }
+        if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || output.SyntaxTrees.Count() == input.SyntaxTrees.Count())
+        {
+            return (false, false, ms);
+        }
+        var errors = compileOutput
+            ? output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)
+            : output.SyntaxTrees.SelectMany(t => t.GetDiagnostics());
+        if (errors.FirstOrDefault() is { } error)
+        {
+            throw new InvalidOperationException("generated C# does not compile: " + error);
+        }
+        return (true, compileOutput, ms);
+    }
+}
