@@ -43,7 +43,7 @@ public static class SpecCompiler
         {
             foreach (var variant in family.Variants)
             {
-                if (ResolutionLimits.Problem(variant, budget) is { } problem)
+                if (ResolutionLimits.Problem(family, variant, budget) is { } problem)
                 {
                     diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.BudgetExceeded, variant.Span, variant.Name, problem));
                     continue;

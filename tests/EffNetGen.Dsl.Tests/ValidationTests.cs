@@ -31,6 +31,20 @@ public class ValidationTests
         Assert.Empty(result.Networks);
     }
 
+    // Found by the fuzz campaign (divisor 8e6 threw OverflowException while summing MACs). Before they were bounded,
+    // the others wrapped silently: counts of wrapped 64-bit products, or a wrapped rounding that accepted the variant.
+    [Theory]
+    [InlineData("resolution 32 }", "resolution 32 }\n  variant B { width 5000  resolution 65536 }", "'B' is too large to count: up to 2.4E22 multiply-accumulates")]
+    [InlineData("family F {", "family F {\n  scaling { divisor 8e6 }", "'A' resolves to layers of up to 16,000,000 channels")]
+    [InlineData("family F {", "family F {\n  scaling { divisor 2000000000 }", "'A' resolves to layers of up to 4,000,000,000 channels")]
+    [InlineData("family F {", "family F {\n  scaling { min 2000000 }", "'A' resolves to layers of up to 2,000,008 channels")]
+    public void Variants_whose_counts_or_rounding_would_overflow_are_rejected(string from, string to, string message)
+    {
+        var result = Compile(from, to);
+
+        AssertSingle(result, "EFF0009", 6, 3, message);
+    }
+
     [Fact]
     public void The_parameter_budget_is_configurable()
     {
