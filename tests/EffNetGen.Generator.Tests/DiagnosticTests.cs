@@ -76,7 +76,7 @@ public class DiagnosticTests
     public Task A_variant_over_budget_is_reported_on_the_variant() => Verify(
         Valid.Replace("width 1.0", "width 100000"),
         new DiagnosticResult("EFF0009", DiagnosticSeverity.Error).WithSpan(Path, 5, 3, 5, 53)
-            .WithArguments("A", "resolves to layers of 6,400,000 channels; at most 1,000,000 are supported"));
+            .WithArguments("A", "resolves to layers of up to 6,400,008 channels; at most 1,000,000 are supported"));
 
     [Fact]
     public Task Scaling_constants_that_do_not_double_the_flops_are_a_warning() => VerifyWithOutput(
