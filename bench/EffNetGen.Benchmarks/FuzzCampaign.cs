@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using CsCheck;
@@ -66,20 +67,36 @@ internal static class FuzzCampaign
         Console.WriteLine("| inputs tried | accepted (generated C#) | compiled | crashes | wall time | slowest input (DSL + generator) |");
         Console.WriteLine("|---|---|---|---|---|---|");
         Console.WriteLine($"| {tried:N0} | {accepted:N0} | {compiled:N0} | 0 | {clock.Elapsed.TotalSeconds:F0} s | {slowest.Ms:F1} ms, {slowest.Text.Length:N0} chars |");
+        File.WriteAllText("fuzz-slowest.effnet", slowest.Text);
+        var (again, _) = TimeCompile(slowest.Text);
         Console.WriteLine();
-        Console.WriteLine("| 1 MiB spec | diagnostics | compile time |");
-        Console.WriteLine("|---|---|---|");
-        foreach (var kind in new[] { "line", "comment", "specs", "nesting" })
+        Console.WriteLine($"The slowest input is in fuzz-slowest.effnet; its DSL compile alone takes {F(again)} ms when timed again.");
+        Console.WriteLine();
+        Console.WriteLine("| large spec | diagnostics at 1 MiB | compile 256 KiB | compile 1 MiB | ratio (linear: 4) |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var kind in new[] { "line", "comment", "specs", "statements", "blocks", "nesting" })
         {
-            var text = SpecFuzz.OneMegabyte(kind);
-            SpecCompiler.Compile(text); // warm-up
-            var started = Stopwatch.GetTimestamp();
-            var result = SpecCompiler.Compile(text);
-            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Console.WriteLine($"| {kind} | {result.Diagnostics.Count} | {ms.ToString("F0", CultureInfo.InvariantCulture)} ms |");
+            var (quarter, _) = TimeCompile(SpecFuzz.Large(kind, 1 << 18));
+            var (full, diagnostics) = TimeCompile(SpecFuzz.Large(kind));
+            Console.WriteLine($"| {kind} | {diagnostics:N0} | {F(quarter)} ms | {F(full)} ms | {(full / quarter).ToString("F1", CultureInfo.InvariantCulture)} |");
         }
         return 0;
     }
+
+    /// <summary>Median of five compilations of <paramref name="text"/> after a warm-up, and its diagnostic count.</summary>
+    private static (double Ms, int Diagnostics) TimeCompile(string text)
+    {
+        var diagnostics = SpecCompiler.Compile(text).Diagnostics.Count;
+        var times = Enumerable.Range(0, 5).Select(_ =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            SpecCompiler.Compile(text);
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }).OrderBy(t => t).ToList();
+        return (times[2], diagnostics);
+    }
+
+    private static string F(double ms) => ms.ToString(ms < 10 ? "F2" : "F0", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Compiles <paramref name="text"/> and runs the generator over it: did it generate code, was that compiled, and

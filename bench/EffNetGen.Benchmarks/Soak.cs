@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace EffNetGen.Benchmarks;
 
 /// <summary>
-/// Native memory over long loops (<c>-- soak</c>): process RSS after a warm-up and at the end of 1,000 eval and
-/// 1,000 inference forward passes of B0 at batch 1, and 100 training steps. TorchSharp tensors are native memory, so a
+/// Native memory over long loops (<c>-- soak</c>): process RSS after a warm-up, half-way and at the end of 2,000 eval and
+/// 2,000 inference forward passes of B0 at batch 1, and 200 training steps. TorchSharp tensors are native memory, so a
 /// forgotten dispose shows here and not in the managed heap.
 /// </summary>
 internal static class Soak
@@ -19,19 +19,19 @@ internal static class Soak
         manual_seed(0);
         Console.WriteLine("## Soak: process RSS over long loops");
         Console.WriteLine();
-        Console.WriteLine("| loop | iterations | RSS after warm-up (50) | RSS at the end | growth | peak RSS |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| loop | iterations | RSS after warm-up (50) | RSS half-way | RSS at the end | growth, first half | growth, second half | peak RSS |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         using (var model = new EfficientNetB0())
         using (var input = randn(1, 3, 224, 224))
         {
             model.eval();
-            Loop("B0 eval forward, batch 1, 224", 1000, () =>
+            Loop("B0 eval forward, batch 1, 224", 2000, () =>
             {
                 using var noGrad = no_grad();
                 model.call(input).Dispose();
             });
             using var folded = model.ForInference();
-            Loop("B0 ForInference, batch 1, 224", 1000, () => folded.Forward(input).Dispose());
+            Loop("B0 ForInference, batch 1, 224", 2000, () => folded.Forward(input).Dispose());
         }
         using (var model = new EfficientNetB0(new ModelOptions { NumClasses = 10 }))
         using (var optimizer = optim.RMSProp(model.parameters(), 1e-3, alpha: 0.9, momentum: 0.9))
@@ -39,7 +39,7 @@ internal static class Soak
         using (var target = tensor(new long[] { 1, 2, 3, 4 }))
         {
             model.train();
-            Loop("B0 training step, batch 4, 128", 100, () =>
+            Loop("B0 training step, batch 4, 128", 200, () =>
             {
                 using var scope = NewDisposeScope();
                 optimizer.zero_grad();
@@ -55,16 +55,25 @@ internal static class Soak
         {
             step();
         }
+        // A leak grows RSS in both halves alike; allocator caches settle in the first.
         var warm = Rss("VmRSS:");
+        var half = warm;
         for (var i = 0; i < iterations; i++)
         {
             step();
+            half = i == iterations / 2 - 1 ? Rss("VmRSS:") : half;
         }
         var end = Rss("VmRSS:");
-        Console.WriteLine($"| {name} | {iterations:N0} | {F(warm)} MiB | {F(end)} MiB | {F(end - warm)} MiB | {F(Rss("VmHWM:"))} MiB |");
+        Console.WriteLine($"| {name} | {iterations:N0} | {F(warm)} MiB | {F(half)} MiB | {F(end)} MiB | {F(half - warm)} MiB | {F(end - half)} MiB | {F(Rss("VmHWM:"))} MiB |");
     }
 
-    private static double Rss(string key) => ProcStatus.ReadKiB(Environment.ProcessId, key) / 1024.0;
+    /// <summary>After a full garbage collection, so managed garbage (and tensors only a finalizer would free) is not counted.</summary>
+    private static double Rss(string key)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return ProcStatus.ReadKiB(Environment.ProcessId, key) / 1024.0;
+    }
 
-    private static string F(double mib) => mib.ToString("F0", CultureInfo.InvariantCulture);
+    private static string F(double mib) => (Math.Round(mib) + 0.0).ToString("F0", CultureInfo.InvariantCulture); // no "-0"
 }

@@ -106,16 +106,22 @@ public static class SpecFuzz
         return string.Concat(tokens);
     }
 
-    /// <summary>1 MiB specs of four shapes: "line" (one line), "comment", "specs" (the shipped ones repeated), "nesting" (braces).</summary>
-    public static string OneMegabyte(string kind)
+    /// <summary>
+    /// Large specs, <paramref name="size"/> characters (1 MiB by default): "line" (one line), "comment", "specs" (the
+    /// shipped ones repeated), "statements" (one family of short statements), "blocks" (one family of lines of blocks
+    /// nested six deep), "nesting" (braces only).
+    /// </summary>
+    public static string Large(string kind, int size = 1 << 20)
     {
-        const int size = 1 << 20;
+        static string InFamily(string lines) => SampleSpecs.Minimal.Replace("  variant A", lines + "  variant A");
         string Repeat(string unit) => new StringBuilder(size + unit.Length).Insert(0, unit, size / unit.Length + 1).ToString();
         return kind switch
         {
             "line" => Repeat("stage mbconv k3 s1 e6 c16 r1 se0.25 "),
             "comment" => "// " + new string('x', size) + "\n" + ShippedSpecs[0],
             "specs" => Repeat(string.Join("\n", ShippedSpecs)),
+            "statements" => InFamily(Repeat("  norm { eps 1e-3 }\n")),
+            "blocks" => InFamily(Repeat("  norm { a { b { c { d { e 1 } } } } }\n")),
             _ => new string('{', size),
         };
     }

@@ -12,11 +12,6 @@ namespace EffNetGen.Dsl.Parsing;
 /// </summary>
 internal static class Lexical
 {
-    private static readonly Parser<string> BlockComment =
-        from open in Parse.String("/*")
-        from body in Parse.AnyChar.Until(Parse.String("*/")).Text()
-        select body;
-
     internal static readonly Parser<string> LineComment =
         from open in Parse.String("//")
         from body in Parse.CharExcept("\r\n").Many().Text()
@@ -25,19 +20,73 @@ internal static class Lexical
     internal static readonly Parser<string> NewLine =
         Parse.String("\r\n").Or(Parse.String("\n")).Or(Parse.String("\r")).Text().Named("end of line");
 
-    private static readonly Parser<string> Blanks = Parse.Chars(" \t\f\v\uFEFF").AtLeastOnce().Text();
-
     /// <summary>Spaces, tabs and <c>/* */</c> comments: the gap between tokens of one statement.</summary>
-    internal static readonly Parser<IEnumerable<string>> InlineGap = Blanks.Or(BlockComment).Many();
+    internal static readonly Parser<string> InlineGap = Gap(lineBreaks: false);
 
     /// <summary>Any whitespace, line breaks and comments of both kinds.</summary>
-    internal static readonly Parser<IEnumerable<string>> AnyGap = Blanks.Or(BlockComment).Or(LineComment).Or(NewLine).Many();
+    internal static readonly Parser<string> AnyGap = Gap(lineBreaks: true);
+
+    /// <summary>
+    /// Skips blanks (space, tab, form feed, vertical tab, BOM) and terminated <c>/* */</c> comments, and with
+    /// <paramref name="lineBreaks"/> also line breaks and <c>//</c> comments; never fails. Scanned by hand rather than
+    /// composed: gaps follow every token, and Sprache's combinators allocate a failure result at the end of each one.
+    /// An unterminated <c>/*</c> is left for the next token to reject.
+    /// </summary>
+    private static Parser<string> Gap(bool lineBreaks) => input =>
+    {
+        var (text, start) = (input.Source, input.Position);
+        var end = start;
+        while (end < text.Length)
+        {
+            var c = text[end];
+            if (c is ' ' or '\t' or '\f' or '\v' or '\uFEFF' || (lineBreaks && c is '\r' or '\n'))
+            {
+                end++;
+            }
+            else if (c == '/' && end + 1 < text.Length && text[end + 1] == '*' && text.IndexOf("*/", end + 2, System.StringComparison.Ordinal) is var close and >= 0)
+            {
+                end = close + 2;
+            }
+            else if (lineBreaks && c == '/' && end + 1 < text.Length && text[end + 1] == '/')
+            {
+                end = text.IndexOfAny(LineBreaks, end + 2) is var eol and >= 0 ? eol : text.Length;
+            }
+            else
+            {
+                break;
+            }
+        }
+        var rest = input;
+        for (var i = start; i < end; i++)
+        {
+            rest = rest.Advance();
+        }
+        return Result.Success("", rest);
+    };
+
+    private static readonly char[] LineBreaks = { '\r', '\n' };
 
     private static readonly Parser<char> IdentifierPart = Parse.LetterOrDigit.Or(Parse.Char('_'));
 
     /// <summary>Letters, digits and underscores, starting with a letter or underscore.</summary>
     internal static readonly Parser<string> Word =
         Parse.Identifier(Parse.Letter.Or(Parse.Char('_')), IdentifierPart).Named("identifier");
+
+    /// <summary>The <see cref="Word"/> at <paramref name="input"/> without consuming it, or "" when none starts there.</summary>
+    internal static string PeekWord(IInput input)
+    {
+        var (text, start) = (input.Source, input.Position);
+        if (start >= text.Length || !(char.IsLetter(text[start]) || text[start] == '_'))
+        {
+            return "";
+        }
+        var end = start + 1;
+        while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_'))
+        {
+            end++;
+        }
+        return text.Substring(start, end - start);
+    }
 
     /// <summary>Exactly the word <paramref name="text"/>; on failure the error points at the start of the word read.</summary>
     internal static Parser<string> Keyword(string text) => Word.Where(w => w == text).Named(text);

@@ -48,10 +48,12 @@ internal static class SpecGrammar
     private static readonly Parser<OptionSyntax> InlineOption = CompactOption.Or(InlinePair);
 
     /// <summary>One line inside braces: a layer statement, or one or more options.</summary>
-    private static readonly Parser<(StatementSyntax? Statement, IEnumerable<OptionSyntax> Options)> BlockLine =
+    private static readonly Parser<(StatementSyntax? Statement, IEnumerable<OptionSyntax> Options)> BlockLine = ByKeyword(
+        Keywords.Layers.ToDictionary(k => k, k => LayerStatement(k).Select(statement => ((StatementSyntax?)statement, Enumerable.Empty<OptionSyntax>()))),
+        InlineOption.XAtLeastOnce().Select(options => ((StatementSyntax?)null, options)),
         Keywords.Layers.Select(LayerStatement).Aggregate((a, b) => a.Or(b))
             .Select(statement => ((StatementSyntax?)statement, Enumerable.Empty<OptionSyntax>()))
-            .Or(InlineOption.XAtLeastOnce().Select(options => ((StatementSyntax?)null, options)));
+            .Or(InlineOption.XAtLeastOnce().Select(options => ((StatementSyntax?)null, options))));
 
     private static readonly Parser<ValueSyntax> Block =
         (from body in (from open in Parse.Char('{').Named("'{'").Spaced()
@@ -110,11 +112,29 @@ internal static class SpecGrammar
     private static Parser<char> Expect(string[] expected) =>
         input => Result.Failure<char>(input, "unexpected input", expected);
 
-    private static readonly Parser<StatementSyntax> Statement =
+    private static readonly Parser<StatementSyntax> Statement = ByKeyword(
+        Keywords.Settings.ToDictionary(k => k, SettingsStatement)
+            .Concat(Keywords.Layers.ToDictionary(k => k, LayerStatement))
+            .Append(new(Keywords.Namespace, NamespaceStatement))
+            .Append(new(Keywords.Variant, VariantStatement))
+            .ToDictionary(p => p.Key, p => p.Value),
+        otherWord: null,
         Keywords.Settings.Select(SettingsStatement)
             .Concat(Keywords.Layers.Select(LayerStatement))
             .Concat(new[] { NamespaceStatement, VariantStatement })
-            .Aggregate((a, b) => a.Or(b));
+            .Aggregate((a, b) => a.Or(b)));
+
+    /// <summary>
+    /// The alternative whose keyword is the word at the input (or <paramref name="otherWord"/> for any other), without
+    /// first trying the others, which would fail after reading the word again. When it fails, the whole ordered
+    /// <paramref name="alternatives"/> run, so results and error messages are exactly theirs.
+    /// </summary>
+    private static Parser<T> ByKeyword<T>(IReadOnlyDictionary<string, Parser<T>> byKeyword, Parser<T>? otherWord, Parser<T> alternatives) =>
+        input =>
+        {
+            var parser = byKeyword.TryGetValue(Lexical.PeekWord(input), out var matching) ? matching : otherWord;
+            return parser?.Invoke(input) is { WasSuccessful: true } result ? result : alternatives(input);
+        };
 
     /// <summary>A statement ends at a line break, a <c>//</c> comment, the family's closing brace or the end of the file.</summary>
     private static readonly Parser<string> LineEnd =
