@@ -39,7 +39,7 @@ internal static class Soak
         using (var target = tensor(new long[] { 1, 2, 3, 4 }))
         {
             model.train();
-            Loop("B0 training step, batch 4, 128", 200, () =>
+            Loop("B0 training step (RMSprop), batch 4, 128", 200, () =>
             {
                 using var scope = NewDisposeScope();
                 optimizer.zero_grad();

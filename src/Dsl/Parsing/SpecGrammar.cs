@@ -49,11 +49,9 @@ internal static class SpecGrammar
 
     /// <summary>One line inside braces: a layer statement, or one or more options.</summary>
     private static readonly Parser<(StatementSyntax? Statement, IEnumerable<OptionSyntax> Options)> BlockLine = ByKeyword(
-        Keywords.Layers.ToDictionary(k => k, k => LayerStatement(k).Select(statement => ((StatementSyntax?)statement, Enumerable.Empty<OptionSyntax>()))),
-        InlineOption.XAtLeastOnce().Select(options => ((StatementSyntax?)null, options)),
-        Keywords.Layers.Select(LayerStatement).Aggregate((a, b) => a.Or(b))
-            .Select(statement => ((StatementSyntax?)statement, Enumerable.Empty<OptionSyntax>()))
-            .Or(InlineOption.XAtLeastOnce().Select(options => ((StatementSyntax?)null, options))));
+        Keywords.Layers.Select(k => ((string?)k, LayerStatement(k).Select(statement => ((StatementSyntax?)statement, Enumerable.Empty<OptionSyntax>()))))
+            .Append((null, InlineOption.XAtLeastOnce().Select(options => ((StatementSyntax?)null, options))))
+            .ToList());
 
     private static readonly Parser<ValueSyntax> Block =
         (from body in (from open in Parse.Char('{').Named("'{'").Spaced()
@@ -113,28 +111,37 @@ internal static class SpecGrammar
         input => Result.Failure<char>(input, "unexpected input", expected);
 
     private static readonly Parser<StatementSyntax> Statement = ByKeyword(
-        Keywords.Settings.ToDictionary(k => k, SettingsStatement)
-            .Concat(Keywords.Layers.ToDictionary(k => k, LayerStatement))
-            .Append(new(Keywords.Namespace, NamespaceStatement))
-            .Append(new(Keywords.Variant, VariantStatement))
-            .ToDictionary(p => p.Key, p => p.Value),
-        otherWord: null,
-        Keywords.Settings.Select(SettingsStatement)
-            .Concat(Keywords.Layers.Select(LayerStatement))
-            .Concat(new[] { NamespaceStatement, VariantStatement })
-            .Aggregate((a, b) => a.Or(b)));
+        Keywords.Settings.Select(k => ((string?)k, SettingsStatement(k)))
+            .Concat(Keywords.Layers.Select(k => ((string?)k, LayerStatement(k))))
+            .Append((Keywords.Namespace, NamespaceStatement))
+            .Append((Keywords.Variant, VariantStatement))
+            .ToList());
 
     /// <summary>
-    /// The alternative whose keyword is the word at the input (or <paramref name="otherWord"/> for any other), without
-    /// first trying the others, which would fail after reading the word again. When it fails, the whole ordered
-    /// <paramref name="alternatives"/> run, so results and error messages are exactly theirs.
+    /// Ordered alternatives, each led by its keyword (or, one of them, by any other word: null), run the fast way:
+    /// first the one whose keyword is the word at the input, without trying the others, which would only fail after
+    /// reading the word again. If it fails, the alternatives run in order with its failure in its place (the others
+    /// fail at once), so the error is exactly the one the ordered alternatives give, and no alternative runs twice:
+    /// that would double the work at every level of a nested block.
     /// </summary>
-    private static Parser<T> ByKeyword<T>(IReadOnlyDictionary<string, Parser<T>> byKeyword, Parser<T>? otherWord, Parser<T> alternatives) =>
-        input =>
+    private static Parser<T> ByKeyword<T>(IReadOnlyList<(string? Keyword, Parser<T> Parser)> alternatives)
+    {
+        var byKeyword = alternatives.Where(a => a.Keyword is not null).ToDictionary(a => a.Keyword!, a => a.Parser);
+        var otherWord = alternatives.FirstOrDefault(a => a.Keyword is null).Parser;
+        return input =>
         {
-            var parser = byKeyword.TryGetValue(Lexical.PeekWord(input), out var matching) ? matching : otherWord;
-            return parser?.Invoke(input) is { WasSuccessful: true } result ? result : alternatives(input);
+            var chosen = byKeyword.TryGetValue(Lexical.PeekWord(input), out var matching) ? matching : otherWord;
+            if (chosen?.Invoke(input) is not { } result)
+            {
+                return alternatives.Select(a => a.Parser).Aggregate((a, b) => a.Or(b))(input);
+            }
+            if (result.WasSuccessful)
+            {
+                return result;
+            }
+            return alternatives.Select(a => ReferenceEquals(a.Parser, chosen) ? _ => result : a.Parser).Aggregate((a, b) => a.Or(b))(input);
         };
+    }
 
     /// <summary>A statement ends at a line break, a <c>//</c> comment, the family's closing brace or the end of the file.</summary>
     private static readonly Parser<string> LineEnd =
