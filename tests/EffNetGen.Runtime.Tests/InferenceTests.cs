@@ -30,7 +30,11 @@ public class InferenceTests
     {
         manual_seed(9);
         using var model = EffNetModels.Create(name);
-        RandomWeights.Apply(model);
+        RandomWeights.ApplyCalibrated(model);
+        // In float64: with statistics that keep the signal alive, a random deep network amplifies rounding differences
+        // chaotically (B7 in float32: 0.5 relative between two correct implementations; in float64: 6e-12), so only
+        // double precision shows whether the two paths compute the same function.
+        model.to(ScalarType.Float64);
         model.eval();
         using var inference = model.ForInference();
         using var scope = NewDisposeScope();
@@ -38,7 +42,7 @@ public class InferenceTests
         foreach (var batch in new[] { 1, 2 })
         {
             // A small, odd input keeps the test fast and exercises TensorFlow's asymmetric padding.
-            var input = randn(batch, 3, 97, 97);
+            var input = randn(batch, 3, 97, 97, dtype: ScalarType.Float64);
             Tensor expected;
             using (no_grad())
             {
@@ -47,7 +51,12 @@ public class InferenceTests
 
             var actual = inference.Forward(input);
 
-            var relative = (actual - expected).norm().item<float>() / expected.norm().item<float>();
+            var relative = (actual - expected).norm().item<double>() / expected.norm().item<double>();
+            if (batch == 2)
+            {
+                // The comparison means something only if the logits depend on the input.
+                Assert.True((expected[0] - expected[1]).norm().item<double>() > 1e-2 * expected[0].norm().item<double>(), $"{name}: logits do not depend on the input");
+            }
             Assert.True(relative < 1e-5, $"{name}, batch {batch}: relative L2 {relative}");
         }
     }

@@ -40,11 +40,14 @@ public sealed class Conv2dSame : nn.Module<Tensor, Tensor>
         }
     }
 
+    // Settable: Module.to(dtype or device) replaces registered parameters through the members of the same name, and
+    // threw "Property set method not found" on every 'same'-padding model while these were get-only.
+
     /// <summary>The kernel, [out, in/groups, k, k].</summary>
-    public TorchSharp.Modules.Parameter weight { get; }
+    public TorchSharp.Modules.Parameter weight { get; private set; }
 
     /// <summary>The bias, or null.</summary>
-    public TorchSharp.Modules.Parameter? bias { get; }
+    public TorchSharp.Modules.Parameter? bias { get; private set; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
