@@ -1,14 +1,19 @@
 using System;
+using System.IO;
+using System.Linq;
 using BenchmarkDotNet.Attributes;
 using EffNetGen.Runtime;
 using EffNetGen.Runtime.Inference;
+using EffNetGen.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Benchmarks;
 
 /// <summary>
 /// One eval forward pass on random input, two threads: (a) the hand-written module-per-layer baseline, (b) the
-/// generated model in eval mode, (c) its <c>ForInference()</c> path, (c') the same in NCHW layout. Each case builds
+/// generated model in eval mode, (c) its <c>ForInference()</c> path, (c') the same in NCHW layout, (d) the generated
+/// model exported to ONNX and run by ONNX Runtime (what a .NET user would otherwise pick for CPU inference). Each case builds
 /// only its own model, so the peak RSS column is that model's.
 /// </summary>
 public class InferenceBenchmarks
@@ -20,8 +25,9 @@ public class InferenceBenchmarks
     public int Batch { get; set; }
 
     private IDisposable? _model;
-    private Func<Tensor>? _forward;
+    private Action? _forward;
     private Tensor? _input;
+    private string? _onnxPath;
 
     /// <summary>The paper's resolution, MACs, width and depth multipliers of <see cref="Model"/>.</summary>
     public static (int Resolution, long Macs, double Width, double Depth, Func<EfficientNetModule> Create) Variant(string model) => model switch
@@ -54,6 +60,31 @@ public class InferenceBenchmarks
     [GlobalSetup(Target = nameof(ForInferenceNchw))]
     public void SetupForInferenceNchw() => PrepareFolded(channelsLast: false);
 
+    /// <summary>The generated model exported to ONNX and run by ONNX Runtime (CPU, default graph optimizations).</summary>
+    [GlobalSetup(Target = nameof(OnnxRuntime))]
+    public void SetupOnnxRuntime()
+    {
+        set_num_threads(2);
+        _onnxPath = Path.Combine(Path.GetTempPath(), $"effnetgen-bench-{Model}-{Environment.ProcessId}.onnx");
+        using (var model = Variant(Model).Create())
+        {
+            model.eval();
+            model.ExportOnnx(_onnxPath);
+        }
+        var resolution = Variant(Model).Resolution;
+        _input = randn(Batch, 3, resolution, resolution);
+        var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
+        var session = new InferenceSession(_onnxPath, options);
+        var value = OrtValue.CreateTensorValueFromMemory(_input.data<float>().ToArray(), _input.shape);
+        var run = new RunOptions();
+        var (inputs, outputs) = (new[] { "input" }, new[] { "logits" });
+        _model = new Disposables(session, options, value, run);
+        _forward = () =>
+        {
+            using var result = session.Run(run, inputs, new[] { value }, outputs);
+        };
+    }
+
     [Benchmark(Baseline = true, Description = "(a) module-per-layer")]
     public void ModulePerLayer() => Forward();
 
@@ -66,18 +97,21 @@ public class InferenceBenchmarks
     [Benchmark(Description = "(c') ForInference, NCHW")]
     public void ForInferenceNchw() => Forward();
 
+    [Benchmark(Description = "(d) ONNX Runtime")]
+    public void OnnxRuntime() => Forward();
+
     [GlobalCleanup]
     public void Cleanup()
     {
         _model?.Dispose();
         _input?.Dispose();
+        if (_onnxPath is not null)
+        {
+            File.Delete(_onnxPath);
+        }
     }
 
-    private void Forward()
-    {
-        using var scope = NewDisposeScope();
-        _forward!();
-    }
+    private void Forward() => _forward!();
 
     private void PrepareFolded(bool channelsLast)
     {
@@ -92,12 +126,28 @@ public class InferenceBenchmarks
         set_num_threads(2);
         var resolution = Variant(Model).Resolution;
         var input = randn(Batch, 3, resolution, resolution);
-        (_model, _input, _forward) = (model, input, () => forward(input));
+        (_model, _input, _forward) = (model, input, () =>
+        {
+            using var scope = NewDisposeScope();
+            forward(input);
+        });
     }
 
     private static Tensor NoGrad(Func<Tensor> run)
     {
         using var noGrad = no_grad();
         return run();
+    }
+
+    /// <summary>Disposes several objects as one.</summary>
+    private sealed class Disposables(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items.Reverse())
+            {
+                item.Dispose();
+            }
+        }
     }
 }
