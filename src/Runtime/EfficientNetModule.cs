@@ -54,6 +54,9 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     /// <summary>Classifier outputs.</summary>
     public long ClassCount => _linear.weight.shape[0];
 
+    /// <summary>Image channels the stem takes (3 unless the model was built or adapted for another count).</summary>
+    public long InputChannels => _features.children().OfType<Blocks.ConvNormActivation>().First().ConvWeight.shape[1];
+
     /// <summary>
     /// Keep BatchNorm layers in eval mode (running statistics frozen) even while the model trains, as
     /// fine-tuning with small batches wants. Takes effect at the next <see cref="train"/> call.

@@ -44,7 +44,7 @@ internal static class RandomWeights
         }
         using (var scope = NewDisposeScope())
         {
-            model.call(randn(8, model.FeatureExtractor.named_children().Select(c => c.module).OfType<Blocks.ConvNormActivation>().First().ConvWeight.shape[1], size, size));
+            model.call(randn(8, model.InputChannels, size, size));
         }
         foreach (var (norm, momentum) in norms.Zip(momenta))
         {

@@ -31,8 +31,7 @@ public static class OnnxExport
     {
         using var noGrad = no_grad();
         using var graph = new OnnxGraph(model.GetType().Name);
-        var inputChannels = model.FeatureExtractor.named_children().Select(c => c.module).OfType<ConvNormActivation>().First().ConvWeight.shape[1];
-        var x = graph.Input("input", "batch", inputChannels, "height", "width");
+        var x = graph.Input("input", "batch", model.InputChannels, "height", "width");
         foreach (var (name, child) in model.FeatureExtractor.named_children())
         {
             if (child is ConvNormActivation layer)

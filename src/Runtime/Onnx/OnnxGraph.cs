@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Onnx;
