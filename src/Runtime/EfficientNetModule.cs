@@ -54,6 +54,29 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     /// <summary>Classifier outputs.</summary>
     public long ClassCount => _linear.weight.shape[0];
 
+    /// <summary>
+    /// The feature extractor in execution order, with state_dict paths: each stem or head layer alone, and each
+    /// residual block's layers (<c>features.S.B.block.I</c>) with whether the block adds its input. The one walk of the
+    /// module structure that the inference path and the ONNX export share.
+    /// </summary>
+    internal IEnumerable<FeatureUnit> FeatureUnits()
+    {
+        foreach (var (name, child) in _features.named_children())
+        {
+            if (child is Blocks.ConvNormActivation layer)
+            {
+                yield return new FeatureUnit($"features.{name}", new[] { ($"features.{name}", (nn.Module)layer) }, Residual: false);
+                continue;
+            }
+            foreach (var (index, module) in child.named_children())
+            {
+                var block = (Blocks.ResidualBlock)module;
+                var path = $"features.{name}.{index}";
+                yield return new FeatureUnit(path, block.Layers.Select((l, i) => ($"{path}.block.{i}", l)).ToList(), block.UsesResidual);
+            }
+        }
+    }
+
     /// <summary>Image channels the stem takes (3 unless the model was built or adapted for another count).</summary>
     public long InputChannels => _features.children().OfType<Blocks.ConvNormActivation>().First().ConvWeight.shape[1];
 
@@ -188,3 +211,6 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         }
     }
 }
+
+/// <summary>A step of the feature extractor (see <see cref="EfficientNetModule.FeatureUnits"/>).</summary>
+internal sealed record FeatureUnit(string Path, IReadOnlyList<(string Path, nn.Module Layer)> Layers, bool Residual);

@@ -26,21 +26,11 @@ public sealed class InferenceModel : IDisposable
     {
         _channelsLast = channelsLast;
         using var noGrad = no_grad();
-        var steps = new List<Step>();
-        foreach (var (_, child) in model.FeatureExtractor.named_children())
-        {
-            if (child is ConvNormActivation layer)
-            {
-                steps.Add(new Step(new[] { new Op(new FoldedConv(layer, channelsLast), null) }, Residual: false));
-                continue;
-            }
-            foreach (var (_, block) in child.named_children())
-            {
-                var residual = (ResidualBlock)block;
-                var ops = residual.Layers.Select(l => l is ConvNormActivation c ? new Op(new FoldedConv(c, channelsLast), null) : new Op(null, new FoldedSqueeze((SqueezeExcitation)l))).ToList();
-                steps.Add(new Step(ops, residual.UsesResidual));
-            }
-        }
+        var steps = model.FeatureUnits()
+            .Select(unit => new Step(unit.Layers.Select(l => l.Layer is ConvNormActivation c
+                ? new Op(new FoldedConv(c, channelsLast), null)
+                : new Op(null, new FoldedSqueeze((SqueezeExcitation)l.Layer))).ToList(), unit.Residual))
+            .ToList();
         _steps = steps;
         _classifierWeight = model.ClassifierLinear.weight!.detach().clone();
         _classifierBias = model.ClassifierLinear.bias!.detach().clone();

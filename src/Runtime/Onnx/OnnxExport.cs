@@ -32,26 +32,14 @@ public static class OnnxExport
         using var noGrad = no_grad();
         using var graph = new OnnxGraph(model.GetType().Name);
         var x = graph.Input("input", "batch", model.InputChannels, "height", "width");
-        foreach (var (name, child) in model.FeatureExtractor.named_children())
+        foreach (var unit in model.FeatureUnits())
         {
-            if (child is ConvNormActivation layer)
+            var h = x;
+            foreach (var (name, layer) in unit.Layers)
             {
-                x = Conv(graph, $"features.{name}", layer, x);
-                continue;
+                h = layer is ConvNormActivation conv ? Conv(graph, name, conv, h) : Squeeze(graph, name, (SqueezeExcitation)layer, h);
             }
-            foreach (var (index, module) in child.named_children())
-            {
-                var block = (ResidualBlock)module;
-                var prefix = $"features.{name}.{index}";
-                var h = x;
-                foreach (var (i, part) in block.Layers.Select((l, i) => (i, l)))
-                {
-                    h = part is ConvNormActivation conv
-                        ? Conv(graph, $"{prefix}.block.{i}", conv, h)
-                        : Squeeze(graph, $"{prefix}.block.{i}", (SqueezeExcitation)part, h);
-                }
-                x = block.UsesResidual ? graph.Node("Add", $"{prefix}.add", new[] { h, x }) : h;
-            }
+            x = unit.Residual ? graph.Node("Add", $"{unit.Path}.add", new[] { h, x }) : h;
         }
         var pooled = graph.Node("GlobalAveragePool", "avgpool", new[] { x });
         var flat = graph.Node("Flatten", "flatten", new[] { pooled }, new OnnxAttribute("axis", Int: 1));
