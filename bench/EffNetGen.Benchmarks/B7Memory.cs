@@ -12,19 +12,16 @@ internal static class B7Memory
     {
         using (randn(8)) { } // loads libtorch: the baseline
         GC.Collect();
-        var before = Rss("VmRSS:");
+        var before = ProcStatus.OwnMiB("VmRSS:");
         using var model = new EfficientNetB7();
-        var after = Rss("VmRSS:");
+        var after = ProcStatus.OwnMiB("VmRSS:");
         var weights = EfficientNetB7.ParameterCount * 4 / 1024.0 / 1024.0;
         Console.WriteLine("## Instantiating B7");
         Console.WriteLine();
         Console.WriteLine("| fp32 parameters | RSS before | RSS after | increase | increase / parameters | peak RSS |");
         Console.WriteLine("|---|---|---|---|---|---|");
-        Console.WriteLine($"| {F(weights, "F0")} MiB | {F(before, "F0")} MiB | {F(after, "F0")} MiB | {F(after - before, "F0")} MiB | {F((after - before) / weights, "F2")}× | {F(Rss("VmHWM:"), "F0")} MiB |");
+        Console.WriteLine($"| {F(weights, "F0")} MiB | {F(before, "F0")} MiB | {F(after, "F0")} MiB | {F(after - before, "F0")} MiB | {F((after - before) / weights, "F2")}× | {F(ProcStatus.OwnMiB("VmHWM:"), "F0")} MiB |");
     }
-
-    /// <summary>A memory line of this process's /proc status (VmRSS: current, VmHWM: peak), in MiB.</summary>
-    private static double Rss(string key) => ProcStatus.ReadKiB(Environment.ProcessId, key) / 1024.0;
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

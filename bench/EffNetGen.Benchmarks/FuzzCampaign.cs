@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -7,11 +6,9 @@ using System.Linq;
 using System.Threading;
 using CsCheck;
 using EffNetGen.Dsl;
-using EffNetGen.Generator;
 using EffNetGen.Generator.Tests;
 using EffNetGen.Tests.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace EffNetGen.Benchmarks;
 
@@ -22,10 +19,6 @@ namespace EffNetGen.Benchmarks;
 /// </summary>
 internal static class FuzzCampaign
 {
-    private static readonly IReadOnlyList<MetadataReference> References = Basic.Reference.Assemblies.Net100.References.All
-        .Concat(new[] { typeof(TorchSharp.torch).Assembly, typeof(Runtime.EfficientNetModule).Assembly }.Select(a => MetadataReference.CreateFromFile(a.Location)))
-        .ToList();
-
     public static int Run(long count, string? seed)
     {
         var tried = 0L;
@@ -113,11 +106,8 @@ internal static class FuzzCampaign
                 throw new InvalidOperationException($"{d.Id} span {d.Span.Start}+{d.Span.Length} at ({d.Span.Line},{d.Span.Column}) outside a {text.Length}-char text");
             }
         }
-        var input = CSharpCompilation.Create("Fuzz", null, References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
-            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
-        CSharpGeneratorDriver.Create(new[] { new EffNetGenerator().AsSourceGenerator() }, new[] { new InMemoryText("/fuzz.effnet", text) },
-                new CSharpParseOptions(LanguageVersion.Latest), new OptionsProvider(new Dictionary<string, string> { ["build_property.RootNamespace"] = "Fuzz" }))
-            .RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
+        var input = GeneratorHarness.Compilation();
+        GeneratorHarness.Driver(new InMemoryText("/fuzz.effnet", text)).RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (diagnostics.FirstOrDefault(d => d.Id is "CS8785" or "EFF0099") is { } thrown)
         {

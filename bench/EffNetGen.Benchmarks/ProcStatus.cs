@@ -13,6 +13,9 @@ internal static class ProcStatus
         .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture))
         .First();
 
+    /// <summary>A memory line of this process (VmRSS: current, VmHWM: peak), in MiB.</summary>
+    public static double OwnMiB(string key) => ReadKiB(Environment.ProcessId, key) / 1024.0;
+
     /// <summary>Resets the process's peak resident set (VmHWM) to its current one (Linux ≥ 4.0: "5" to clear_refs).</summary>
     public static void ResetPeak(int processId) => File.WriteAllText($"/proc/{processId}/clear_refs", "5");
 }

@@ -72,7 +72,7 @@ internal static class Soak
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        return ProcStatus.ReadKiB(Environment.ProcessId, key) / 1024.0;
+        return ProcStatus.OwnMiB(key);
     }
 
     private static string F(double mib) => (Math.Round(mib) + 0.0).ToString("F0", CultureInfo.InvariantCulture); // no "-0"
