@@ -56,21 +56,30 @@ internal static class Lexical
                 break;
             }
         }
-        var rest = input;
-        for (var i = start; i < end; i++)
-        {
-            rest = rest.Advance();
-        }
-        return Result.Success("", rest);
+        return Result.Success("", Skip(input, end - start));
     };
+
+    /// <summary><paramref name="input"/> advanced by <paramref name="count"/> characters (Sprache tracks lines and columns).</summary>
+    private static IInput Skip(IInput input, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            input = input.Advance();
+        }
+        return input;
+    }
 
     private static readonly char[] LineBreaks = { '\r', '\n' };
 
     private static readonly Parser<char> IdentifierPart = Parse.LetterOrDigit.Or(Parse.Char('_'));
 
-    /// <summary>Letters, digits and underscores, starting with a letter or underscore.</summary>
-    internal static readonly Parser<string> Word =
+    /// <summary>Sprache's identifier parser: used only where no word starts, for its error message and expectations.</summary>
+    private static readonly Parser<string> NoWord =
         Parse.Identifier(Parse.Letter.Or(Parse.Char('_')), IdentifierPart).Named("identifier");
+
+    /// <summary>Letters, digits and underscores, starting with a letter or underscore (read by <see cref="PeekWord"/>).</summary>
+    internal static readonly Parser<string> Word = input =>
+        PeekWord(input) is { Length: > 0 } word ? Result.Success(word, Skip(input, word.Length)) : NoWord(input);
 
     /// <summary>The <see cref="Word"/> at <paramref name="input"/> without consuming it, or "" when none starts there.</summary>
     internal static string PeekWord(IInput input)
