@@ -5,7 +5,7 @@ using EffNetGen.Cli.Commands;
 
 namespace EffNetGen.Cli;
 
-/// <summary>The <c>effnet</c> command line: <c>check</c>, <c>table</c>, <c>generate</c>, <c>diff</c>.</summary>
+/// <summary>The <c>effnet</c> command line: <c>check</c>, <c>table</c>, <c>generate</c>, <c>diff</c>, <c>export-onnx</c>.</summary>
 public static class EffNetCli
 {
     /// <summary>Exit code: success.</summary>
@@ -17,12 +17,13 @@ public static class EffNetCli
     /// <summary>Runs the tool with <paramref name="args"/>, writing to the given writers; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("EffNetGen: check, inspect and generate code from .effnet EfficientNet specs.")
+        var root = new RootCommand("EffNetGen: check, inspect, generate code from and export .effnet EfficientNet specs.")
         {
             CheckCommand.Create(),
             TableCommand.Create(),
             GenerateCommand.Create(),
             DiffCommand.Create(),
+            ExportOnnxCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -50,4 +50,18 @@ internal static class SpecFiles
 
     /// <summary>All resolved networks of all files, in file then spec order.</summary>
     public static IEnumerable<ResolvedNetwork> Networks(IEnumerable<LoadedSpec> specs) => specs.SelectMany(s => s.Compilation.Networks);
+
+    /// <summary>The variant called <paramref name="name"/> (its name, class or model name), or null after writing why not.</summary>
+    public static ResolvedNetwork? FindVariant(IReadOnlyList<ResolvedNetwork> networks, string name, TextWriter error)
+    {
+        var matches = networks.Where(n => new[] { n.Variant, n.ClassName, n.ModelName }.Contains(name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+        error.WriteLine(matches.Count == 0
+            ? $"error: no variant named '{name}'; the spec has: {string.Join(", ", networks.Select(n => n.Variant))}"
+            : $"error: '{name}' is ambiguous: {string.Join(", ", matches.Select(n => n.ClassName))}; use the class name");
+        return null;
+    }
 }

@@ -35,7 +35,7 @@ public static class ModelEmitter
 
         WriteConstants(w, n);
 
-        var levels = FeatureLevels(n);
+        var levels = FeatureLevels.Of(n);
         w.Line($"/// <summary>Creates {Title(n)} with random weights (torchvision's initialisation).</summary>")
          .Line("/// <param name=\"numClasses\">Outputs of the classifier; <see cref=\"ParameterCount\"/> assumes <see cref=\"NumClasses\"/>.</param>")
          .Line("/// <param name=\"device\">Where to create the parameters (default: the default device; <c>torch.META</c>: shapes only).</param>")
@@ -194,22 +194,6 @@ public static class ModelEmitter
              .Line($"    {Conv(head)});");
         }
         w.Close();
-    }
-
-    /// <summary>The last <c>features</c> child at each stride (stem and stages; not the head), as timm's <c>features_only</c>.</summary>
-    private static IReadOnlyList<(int Index, int Stride, int Channels)> FeatureLevels(ResolvedNetwork n)
-    {
-        var levels = new List<(int Index, int Stride, int Channels)> { (0, n.Stem.Stride, n.Stem.OutputChannels) };
-        foreach (var stage in n.Stages)
-        {
-            var stride = levels[levels.Count - 1].Stride * stage.Stride;
-            if (stride == levels[levels.Count - 1].Stride)
-            {
-                levels.RemoveAt(levels.Count - 1);
-            }
-            levels.Add((stage.Index, stride, stage.Channels));
-        }
-        return levels;
     }
 
     private static string Widths(ResolvedBlock b) => b.Kind == ResolvedBlockKind.Fused && !b.HasExpansion

@@ -56,23 +56,28 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The feature extractor in execution order, with state_dict paths: each stem or head layer alone, and each
-    /// residual block's layers (<c>features.S.B.block.I</c>) with whether the block adds its input. The one walk of the
-    /// module structure that the inference path and the ONNX export share.
+    /// residual block's layers (<c>features.S.B.block.I</c>) with whether the block adds its input, and whether the unit
+    /// ends a level of <see cref="Features"/>. The one walk of the module structure that the inference path and the ONNX
+    /// export share.
     /// </summary>
     internal IEnumerable<FeatureUnit> FeatureUnits()
     {
+        var level = 0;
         foreach (var (name, child) in _features.named_children())
         {
+            var endsLevel = _featureLevels.Contains(level++);
             if (child is Blocks.ConvNormActivation layer)
             {
-                yield return new FeatureUnit($"features.{name}", new[] { ($"features.{name}", (nn.Module)layer) }, Residual: false);
+                yield return new FeatureUnit($"features.{name}", new[] { ($"features.{name}", (nn.Module)layer) }, Residual: false, endsLevel);
                 continue;
             }
-            foreach (var (index, module) in child.named_children())
+            var blocks = child.named_children().ToList();
+            foreach (var (index, module) in blocks)
             {
                 var block = (Blocks.ResidualBlock)module;
                 var path = $"features.{name}.{index}";
-                yield return new FeatureUnit(path, block.Layers.Select((l, i) => ($"{path}.block.{i}", l)).ToList(), block.UsesResidual);
+                yield return new FeatureUnit(path, block.Layers.Select((l, i) => ($"{path}.block.{i}", l)).ToList(), block.UsesResidual,
+                    endsLevel && index == blocks[^1].name);
             }
         }
     }
@@ -213,4 +218,4 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>A step of the feature extractor (see <see cref="EfficientNetModule.FeatureUnits"/>).</summary>
-internal sealed record FeatureUnit(string Path, IReadOnlyList<(string Path, nn.Module Layer)> Layers, bool Residual);
+internal sealed record FeatureUnit(string Path, IReadOnlyList<(string Path, nn.Module Layer)> Layers, bool Residual, bool EndsLevel);

@@ -7,7 +7,7 @@ using EffNetGen.Tests.Shared;
 namespace EffNetGen.Package.Tests;
 
 /// <summary>
-/// EffNetGen, EffNetGen.Runtime and the EffNetGen.Cli tool packed into a temporary folder feed, under a version unique to this
+/// EffNetGen, EffNetGen.Runtime (with EffNetGen.Formats) and the EffNetGen.Cli tool packed into a temporary folder feed, under a version unique to this
 /// run (so no stale copy in the NuGet cache can stand in), plus a NuGet.config for consumer projects.
 /// </summary>
 public sealed class PackedFeed : IDisposable
@@ -17,7 +17,7 @@ public sealed class PackedFeed : IDisposable
         Directory = System.IO.Directory.CreateTempSubdirectory("effnetgen-consumer-");
         Feed = Path.Combine(Directory.FullName, "feed");
         Version = $"{typeof(PackedFeed).Assembly.GetName().Version!.ToString(3)}-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid():N}";
-        foreach (var project in new[] { "src/Runtime/EffNetGen.Runtime.csproj", "src/Package/EffNetGen.csproj", "src/Cli/EffNetGen.Cli.csproj" })
+        foreach (var project in new[] { "src/Formats/EffNetGen.Formats.csproj", "src/Runtime/EffNetGen.Runtime.csproj", "src/Package/EffNetGen.csproj", "src/Cli/EffNetGen.Cli.csproj" })
         {
             ProcessRunner.Succeed("dotnet",
                 $"pack \"{Repository.PathOf(project)}\" --no-build -c {Repository.Configuration} -o \"{Feed}\" -p:PackageVersion={Version}",

@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using EffNetGen.Runtime.Onnx;
 using EffNetGen.Runtime.Tests.Weights;
+using EffNetGen.Runtime.Weights;
+using EffNetGen.Tests.Shared;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
@@ -37,7 +39,7 @@ public class OnnxTests
         using var input = randn(2, 3, size, size);
         using var expected = Eval(model, input);
 
-        var actual = RunOnnx(path, input, out var warnings);
+        var actual = RunOnnx(path, input, out var warnings)[0];
 
         var relative = L2(actual.Zip(expected.data<float>(), (a, b) => (double)a - b)) / L2(expected.data<float>().Select(v => (double)v));
         Assert.True(relative < 1e-4, $"{name}: relative L2 {relative}");
@@ -57,6 +59,67 @@ public class OnnxTests
 
         Assert.All(model.state_dict(), p => Assert.True(before[p.Key].eq(p.Value).all().item<bool>(), p.Key));
         Assert.Equal(new[] { "b0.onnx" }, Directory.GetFiles(folder.File("")).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("efficientnet_b0", 64)]
+    [InlineData("tf_efficientnet_b0", 67)]
+    [InlineData("efficientnet_v2_s", 64)]
+    public void Feature_outputs_equal_the_models_Features_within_1e4(string name, int size)
+    {
+        manual_seed(22);
+        using var model = EffNetModels.Create(name);
+        RandomWeights.ApplyCalibrated(model);
+        model.eval();
+        using var folder = new TempFolder();
+        var path = folder.File(name + ".onnx");
+        model.ExportOnnx(path, new Formats.Onnx.OnnxExportOptions { Features = true });
+        using var input = randn(2, 3, size, size);
+        using var noGrad = no_grad();
+        var expected = model.Features(input);
+
+        var outputs = RunOnnx(path, input, out var warnings, expected.Select((_, i) => $"features_{i}").ToArray());
+
+        Assert.Equal(expected.Count, outputs.Count);
+        foreach (var (map, actual) in expected.Zip(outputs))
+        {
+            var reference = map.data<float>().ToArray();
+            var relative = L2(actual.Zip(reference, (a, b) => (double)a - b)) / L2(reference.Select(v => (double)v));
+            Assert.True(relative < 1e-4, $"{name} {string.Join("×", map.shape)}: relative L2 {relative}");
+            map.Dispose();
+        }
+        Assert.Empty(warnings);
+    }
+
+    /// <summary>
+    /// `effnet export-onnx` builds the graph from the spec and reads the checkpoint without TorchSharp; given the
+    /// model's weights it must write the very bytes the model's own export writes, whichever names the checkpoint uses
+    /// and whatever classes and input channels the model was built with.
+    /// </summary>
+    [Theory]
+    [InlineData("efficientnet.effnet", "efficientnet_b0", false, 1000, 3)]
+    [InlineData("efficientnet.effnet", "efficientnet_b0", true, 10, 1)]
+    [InlineData("tf_efficientnet.effnet", "tf_efficientnet_b0", true, 1000, 3)]
+    [InlineData("efficientnet_lite.effnet", "efficientnet_lite0", false, 1000, 3)]
+    [InlineData("efficientnet_edgetpu.effnet", "efficientnet_es", true, 1000, 3)]
+    [InlineData("efficientnet_v2.effnet", "efficientnet_v2_s", false, 5, 3)]
+    public void The_tools_export_from_a_checkpoint_is_byte_identical_to_the_models(string spec, string name, bool timmNames, int classes, int channels)
+    {
+        manual_seed(23);
+        using var model = EffNetModels.Find(name)!.Create(new ModelOptions { NumClasses = classes, InChannels = channels });
+        RandomWeights.ApplyCalibrated(model);
+        using var folder = new TempFolder();
+        var checkpoint = folder.File("weights.safetensors");
+        var timm = EffNetGen.Runtime.Weights.TimmNames.For(model);
+        SafetensorsWriter.Write(checkpoint, model.state_dict().Select(p => KeyValuePair.Create(timmNames ? timm[p.Key] : p.Key, p.Value)));
+        model.ExportOnnx(folder.File("model.onnx"));
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = Cli.EffNetCli.Run(new[] { "export-onnx", Repository.PathOf("specs", spec), name, "--weights", checkpoint, "-o", folder.File("tool.onnx") }, output, error);
+
+        Assert.True(exitCode == 0, error.ToString());
+        Assert.Equal(File.ReadAllBytes(folder.File("model.onnx")), File.ReadAllBytes(folder.File("tool.onnx")));
     }
 
     private static Tensor Eval(EfficientNetModule model, Tensor input)
@@ -81,17 +144,18 @@ public class OnnxTests
     });
 
     /// <summary>Loads and runs the model in ONNX Runtime (default graph optimizations); returns what it warned about.</summary>
-    private static float[] RunOnnx(string path, Tensor input, out List<string> warnings)
+    private static List<float[]> RunOnnx(string path, Tensor input, out List<string> warnings, params string[] outputNames)
     {
+        outputNames = outputNames.Length > 0 ? outputNames : new[] { "logits" };
         _ = Environment.Value;
         Logged.Clear();
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING };
         using var session = new InferenceSession(path, options);
         using var value = OrtValue.CreateTensorValueFromMemory(input.data<float>().ToArray(), input.shape);
         using var run = new RunOptions();
-        using var outputs = session.Run(run, new[] { "input" }, new[] { value }, new[] { "logits" });
+        using var outputs = session.Run(run, new[] { "input" }, new[] { value }, outputNames);
         warnings = Logged.ToList();
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        return outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToList();
     }
 
     private static double L2(IEnumerable<double> values) => Math.Sqrt(values.Sum(v => v * v));

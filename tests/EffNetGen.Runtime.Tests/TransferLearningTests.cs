@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using EffNetGen.Formats;
 using EffNetGen.Runtime.Tests.Weights;
 using EffNetGen.Runtime.Weights;
 using TorchSharp;

@@ -24,8 +24,8 @@ internal static class DiffCommand
                 return EffNetCli.Failure;
             }
             var networks = SpecFiles.Networks(specs).ToList();
-            var a = Find(networks, parse.GetRequiredValue(first), error);
-            var b = Find(networks, parse.GetRequiredValue(second), error);
+            var a = SpecFiles.FindVariant(networks, parse.GetRequiredValue(first), error);
+            var b = SpecFiles.FindVariant(networks, parse.GetRequiredValue(second), error);
             if (a is null || b is null)
             {
                 return EffNetCli.Failure;
@@ -34,19 +34,6 @@ internal static class DiffCommand
             return EffNetCli.Success;
         });
         return command;
-    }
-
-    private static ResolvedNetwork? Find(IReadOnlyList<ResolvedNetwork> networks, string name, System.IO.TextWriter error)
-    {
-        var matches = networks.Where(n => new[] { n.Variant, n.ClassName, n.ModelName }.Contains(name, StringComparer.OrdinalIgnoreCase)).ToList();
-        if (matches.Count == 1)
-        {
-            return matches[0];
-        }
-        error.WriteLine(matches.Count == 0
-            ? $"error: no variant named '{name}'; the spec has: {string.Join(", ", networks.Select(n => n.Variant))}"
-            : $"error: '{name}' is ambiguous: {string.Join(", ", matches.Select(n => n.ClassName))}; use the class name");
-        return null;
     }
 
     private static Table Compare(ResolvedNetwork a, ResolvedNetwork b)

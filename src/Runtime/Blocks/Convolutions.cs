@@ -12,7 +12,7 @@ public static class Convolutions
     /// TensorFlow's padding is symmetric too), are a plain <c>Conv2d</c>; strided 'same' convs are <see cref="Conv2dSame"/>.
     /// </summary>
     public static nn.Module<Tensor, Tensor> Create(long input, long output, long kernel, long stride, long groups, bool bias, LayerSettings settings) =>
-        settings.Padding == Padding.Same && (stride != 1 || kernel % 2 == 0)
+        settings.Padding == Padding.Same && Formats.SamePadding.Differs(kernel, stride)
             ? new Conv2dSame(input, output, kernel, stride, groups, bias, settings.Device)
             : nn.Conv2d(input, output, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: bias, device: settings.Device);
 }

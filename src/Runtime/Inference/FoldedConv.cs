@@ -15,21 +15,6 @@ internal sealed class FoldedConv : IDisposable
     private readonly bool _samePadding;
     private readonly Activation _activation;
 
-    /// <summary>The folded weight [out, in / groups, k, k] (channels-last strides when folded so).</summary>
-    public Tensor Weight => _weight;
-
-    /// <summary>The folded bias [out].</summary>
-    public Tensor Bias => _bias;
-
-    public long Stride => _stride;
-
-    public long Groups => _groups;
-
-    /// <summary>TensorFlow 'same' padding (asymmetric when needed) instead of symmetric (k − 1) / 2.</summary>
-    public bool SamePadding => _samePadding;
-
-    public Activation Activation => _activation;
-
     /// <summary>
     /// Folds <paramref name="layer"/>: w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε).
     /// The weight is stored channels-last, which libtorch's CPU convolutions prefer.

@@ -52,7 +52,7 @@ public static class SafetensorsWriter
             {
                 var length = tensor.numel() * tensor.ElementSize;
                 json.WriteStartObject(name);
-                json.WriteString("dtype", SafetensorsDType.NameOf(tensor.dtype));
+                json.WriteString("dtype", TorchDTypes.NameOf(tensor.dtype));
                 json.WriteStartArray("shape");
                 foreach (var dimension in tensor.shape)
                 {

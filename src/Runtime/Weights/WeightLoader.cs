@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using EffNetGen.Formats;
+using EffNetGen.Formats.Safetensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,38 +50,31 @@ public static class WeightLoader
     public static LoadReport LoadSafetensors(this nn.Module module, string path, LoadOptions? options = null)
     {
         options ??= new LoadOptions();
-        var map = options.KeyMap ?? (name => name);
-        var checkpoint = new Dictionary<string, (SafetensorsFile File, SafetensorsEntry Entry)>(StringComparer.Ordinal);
-        foreach (var (name, tensor) in Checkpoint.Open(path))
-        {
-            if (!checkpoint.TryAdd(map(name), tensor))
-            {
-                throw new WeightFormatException($"{path}: '{name}' and '{checkpoint[map(name)].Entry.Name}' both map to '{map(name)}'; nothing was loaded.");
-            }
-        }
+        var checkpoint = new CheckpointWeights(path, options.KeyMap);
         var target = module.state_dict();
         bool Skipped(string name) => options.SkipClassifier && name.StartsWith(ClassifierPrefix, StringComparison.Ordinal);
+        bool Stored(string name) => checkpoint.ShapeOf(name) is not null && !Skipped(name);
 
-        var missing = target.Keys.Where(k => !checkpoint.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var unexpected = checkpoint.Keys.Where(k => !target.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var adapted = target.Keys.Where(k => checkpoint.ContainsKey(k) && !Skipped(k) && IsAdaptableInput(checkpoint[k].Entry.Shape, target[k].shape))
+        var missing = target.Keys.Where(k => !Stored(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var unexpected = checkpoint.Names.Where(k => !target.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var adapted = target.Keys.Where(k => Stored(k) && IsAdaptableInput(checkpoint.ShapeOf(k)!, target[k].shape))
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var mismatched = target.Keys.Where(k => checkpoint.ContainsKey(k) && !Skipped(k) && !adapted.Contains(k) && !target[k].shape.SequenceEqual(checkpoint[k].Entry.Shape))
+        var mismatched = target.Keys.Where(k => Stored(k) && !adapted.Contains(k) && !target[k].shape.SequenceEqual(checkpoint.ShapeOf(k)!))
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
         if (options.Strict && missing.Count + unexpected.Count + mismatched.Count > 0)
         {
-            throw new WeightFormatException(Describe(path, missing, unexpected, mismatched.Select(k =>
-                $"'{k}': [{string.Join(", ", checkpoint[k].Entry.Shape)}] in the checkpoint, [{string.Join(", ", target[k].shape)}] in the model")));
+            throw new WeightFormatException(WeightSource.Describe(path, "the model", missing, unexpected, mismatched.Select(k =>
+                $"'{k}': {Shapes.Format(checkpoint.ShapeOf(k)!)} in the checkpoint, {Shapes.Format(target[k].shape)} in the model").ToList()));
         }
 
-        var loadable = target.Keys.Where(k => checkpoint.ContainsKey(k) && !Skipped(k) && !mismatched.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var loadable = target.Keys.Where(k => Stored(k) && !mismatched.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var staged = new List<(Tensor Target, Tensor Value)>();
         try
         {
             foreach (var name in loadable)
             {
-                var (file, entry) = checkpoint[name];
-                var value = ConvertTo(file.Read(entry.Name), target[name]);
+                var (file, entry) = checkpoint.Locate(name);
+                var value = ConvertTo(file.ReadTensor(entry.Name), target[name]);
                 staged.Add((target[name], adapted.Contains(name) ? AdaptInput(value, target[name].shape[1]) : value));
             }
             using (no_grad())
@@ -141,26 +136,5 @@ public static class WeightLoader
         {
             return raw.to(like.dtype, like.device);
         }
-    }
-
-    private static string Describe(string path, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IEnumerable<string> mismatched)
-    {
-        var lines = new List<string> { $"{path}: the checkpoint does not fit the model; nothing was loaded." };
-        void Add(string title, IReadOnlyList<string> items)
-        {
-            if (items.Count > 0)
-            {
-                lines.Add($"{title} ({items.Count}):");
-                lines.AddRange(items.Take(20).Select(i => "  " + i));
-                if (items.Count > 20)
-                {
-                    lines.Add($"  … and {items.Count - 20} more");
-                }
-            }
-        }
-        Add("missing from the checkpoint", missing);
-        Add("not in the model", unexpected);
-        Add("shape mismatch", mismatched.ToList());
-        return string.Join(Environment.NewLine, lines);
     }
 }

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using EffNetGen.Formats.Safetensors;
 using EffNetGen.Runtime.Weights;
 using EffNetGen.Tests.Shared;
 using static TorchSharp.torch;
@@ -46,9 +47,9 @@ public class ReferenceFixtureTests
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
 
-        var logits = model.call(io.Read("input"));
+        var logits = model.call(io.ReadTensor("input"));
 
-        var expected = io.Read("logits");
+        var expected = io.ReadTensor("logits");
         var relativeError = (logits - expected).norm().item<float>() / expected.norm().item<float>();
         Assert.True(relativeError < 1e-4, $"{fixture}: relative L2 error {relativeError}");
     }

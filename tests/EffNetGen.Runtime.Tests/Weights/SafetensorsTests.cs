@@ -5,6 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using CsCheck;
+using EffNetGen.Formats;
+using EffNetGen.Formats.Safetensors;
 using EffNetGen.Runtime.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,12 +41,12 @@ public class SafetensorsTests
         Assert.Equal("pt", file.Metadata["format"]);
         foreach (var (name, expected) in tensors)
         {
-            using var actual = file.Read(name);
+            using var actual = file.ReadTensor(name);
             Assert.Equal(expected.dtype, actual.dtype);
             Assert.Equal(expected.shape, actual.shape);
             Assert.True(expected.bytes.SequenceEqual(actual.bytes), name);
         }
-        SafetensorsWriter.Write(folder.File("b.safetensors"), tensors.Keys.ToDictionary(k => k, k => file.Read(k)), file.Metadata);
+        SafetensorsWriter.Write(folder.File("b.safetensors"), tensors.Keys.ToDictionary(k => k, k => file.ReadTensor(k)), file.Metadata);
         Assert.Equal(File.ReadAllBytes(folder.File("a.safetensors")), File.ReadAllBytes(folder.File("b.safetensors")));
     }
 
@@ -83,7 +85,7 @@ public class SafetensorsTests
                 var file = SafetensorsFile.Open(path);
                 foreach (var name in file.Entries.Keys)
                 {
-                    file.Read(name).Dispose();
+                    file.ReadTensor(name).Dispose();
                 }
             }
             catch (WeightFormatException e)

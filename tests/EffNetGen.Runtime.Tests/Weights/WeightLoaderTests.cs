@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using EffNetGen.Formats;
 using EffNetGen.Runtime.Weights;
 using TorchSharp;
 using static TorchSharp.torch;

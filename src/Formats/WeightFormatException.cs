@@ -1,6 +1,6 @@
 using System;
 
-namespace EffNetGen.Runtime.Weights;
+namespace EffNetGen.Formats;
 
 /// <summary>A weight file that is malformed, or that does not fit the model; the message names the file and the tensor.</summary>
 public sealed class WeightFormatException : Exception

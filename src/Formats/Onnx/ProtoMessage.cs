@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using Google.Protobuf;
 
-namespace EffNetGen.Runtime.Onnx;
+namespace EffNetGen.Formats.Onnx;
 
 /// <summary>
 /// One protobuf message being written, field by field, with Google.Protobuf's <see cref="CodedOutputStream"/>: the

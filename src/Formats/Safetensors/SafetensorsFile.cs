@@ -5,12 +5,15 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using static TorchSharp.torch;
 
-namespace EffNetGen.Runtime.Weights;
+namespace EffNetGen.Formats.Safetensors;
 
 /// <summary>One tensor of a safetensors file: where its bytes are and what they hold.</summary>
-public sealed record SafetensorsEntry(string Name, string DType, ScalarType Type, long[] Shape, long Begin, long End, string Path);
+public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, long Begin, long End, string Path)
+{
+    /// <summary>Elements of the tensor.</summary>
+    public long ElementCount => Shape.Aggregate(1L, (product, d) => product * d);
+}
 
 /// <summary>
 /// A safetensors file, read strictly: 8-byte little-endian header length, a JSON header
@@ -65,15 +68,48 @@ public sealed class SafetensorsFile
         return new SafetensorsFile(path, 8 + (long)headerLength, entries, metadata);
     }
 
-    /// <summary>The tensor <paramref name="name"/> as stored (its file dtype), on the CPU.</summary>
-    public Tensor Read(string name)
+    /// <summary>A new stream positioned at the first byte of tensor <paramref name="name"/>; the caller disposes it.</summary>
+    public Stream OpenTensor(string name)
+    {
+        var stream = File.OpenRead(Path);
+        stream.Seek(DataStart + Entries[name].Begin, SeekOrigin.Begin);
+        return stream;
+    }
+
+    /// <summary>
+    /// Tensor <paramref name="name"/> as float32 values in row-major order, converted from F32, F16, BF16 or F64.
+    /// </summary>
+    /// <exception cref="WeightFormatException">The tensor holds integers.</exception>
+    public float[] ReadFloats(string name)
     {
         var entry = Entries[name];
-        var tensor = empty(entry.Shape, entry.Type);
-        using var stream = File.OpenRead(Path);
-        stream.Seek(DataStart + entry.Begin, SeekOrigin.Begin);
-        tensor.ReadBytesFromStream(stream);
-        return tensor;
+        var size = SafetensorsDType.SizeOf(entry.DType);
+        var bytes = new byte[entry.End - entry.Begin];
+        using (var stream = OpenTensor(name))
+        {
+            stream.ReadExactly(bytes);
+        }
+        return entry.DType switch
+        {
+            "F32" => Decode(bytes, size, e => BinaryPrimitives.ReadSingleLittleEndian(e)),
+            "F16" => Decode(bytes, size, e => (float)BinaryPrimitives.ReadHalfLittleEndian(e)),
+            // bfloat16 is the upper half of a float32.
+            "BF16" => Decode(bytes, size, e => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(e) << 16)),
+            "F64" => Decode(bytes, size, e => (float)BinaryPrimitives.ReadDoubleLittleEndian(e)),
+            _ => throw new WeightFormatException($"{Path}: tensor '{name}' holds {entry.DType} values, not floating-point weights."),
+        };
+    }
+
+    private delegate float ElementDecoder(ReadOnlySpan<byte> element);
+
+    private static float[] Decode(byte[] bytes, int size, ElementDecoder decode)
+    {
+        var values = new float[bytes.Length / size];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = decode(bytes.AsSpan(i * size, size));
+        }
+        return values;
     }
 
     private static (Dictionary<string, SafetensorsEntry>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
@@ -130,7 +166,7 @@ public sealed class SafetensorsFile
             throw Error(path, $"tensor '{name}' needs \"dtype\", \"shape\" and two \"data_offsets\"");
         }
         var dtypeName = dtype.GetString()!;
-        if (!SafetensorsDType.TryGet(dtypeName, out var type, out var size))
+        if (!SafetensorsDType.TryGetSize(dtypeName, out var size))
         {
             throw Error(path, $"tensor '{name}' has dtype {dtypeName}; supported: {SafetensorsDType.Supported}");
         }
@@ -149,7 +185,7 @@ public sealed class SafetensorsFile
         {
             throw Error(path, $"tensor '{name}' of shape [{string.Join(", ", dims)}] and dtype {dtypeName} needs {expected} bytes, its data_offsets give {bounds[1] - bounds[0]}");
         }
-        return new SafetensorsEntry(name, dtypeName, type, dims, bounds[0], bounds[1], path);
+        return new SafetensorsEntry(name, dtypeName, dims, bounds[0], bounds[1], path);
     }
 
     private static Dictionary<string, string> ParseMetadata(string path, JsonElement value)

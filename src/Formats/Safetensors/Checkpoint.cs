@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 
-namespace EffNetGen.Runtime.Weights;
+namespace EffNetGen.Formats.Safetensors;
 
 /// <summary>The tensors of a checkpoint: one <c>.safetensors</c> file, or the shards a <c>*.safetensors.index.json</c> lists.</summary>
 public static class Checkpoint

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using static TorchSharp.torch;
+using System.Runtime.InteropServices;
 
-namespace EffNetGen.Runtime.Onnx;
+namespace EffNetGen.Formats.Onnx;
 
 /// <summary>An attribute of an ONNX node: an integer, a float, integers or a string.</summary>
 internal sealed record OnnxAttribute(string Name, long? Int = null, float? Float = null, long[]? Ints = null, string? Text = null);
@@ -19,26 +19,22 @@ internal sealed class OnnxGraph : IDisposable
 
     public OnnxGraph(string name) => _graph.String(2, name);
 
-    /// <summary>Adds <paramref name="value"/> (float32, copied as little-endian raw data) as an initializer.</summary>
-    public string Initializer(string name, Tensor value)
+    /// <summary>Adds <paramref name="values"/> (row-major, of <paramref name="shape"/>) as a float initializer.</summary>
+    public string Initializer(string name, float[] values, long[] shape)
     {
-        using var data = value.detach().to(ScalarType.Float32).cpu().contiguous();
         var tensor = new ProtoMessage();
-        foreach (var dim in data.shape)
+        foreach (var dim in shape)
         {
             tensor.Int64(1, dim);
         }
-        tensor.Int64(2, FloatType).String(8, name).Bytes(9, data.bytes.ToArray());
+        // raw_data is little-endian, as every platform .NET runs ONNX Runtime on.
+        tensor.Int64(2, FloatType).String(8, name).Bytes(9, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
         _graph.Message(5, tensor);
         return name;
     }
 
     /// <summary>A scalar float initializer.</summary>
-    public string Constant(string name, float value)
-    {
-        using var scalar = tensor(value);
-        return Initializer(name, scalar);
-    }
+    public string Constant(string name, float value) => Initializer(name, new[] { value }, Array.Empty<long>());
 
     /// <summary>Adds a node computing <paramref name="output"/> from <paramref name="inputs"/>; returns the output's name.</summary>
     public string Node(string opType, string output, IEnumerable<string> inputs, params OnnxAttribute[] attributes)

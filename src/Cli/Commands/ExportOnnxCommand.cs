@@ -1,0 +1,90 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using EffNetGen.Cli.Onnx;
+using EffNetGen.Dsl.Resolution;
+using EffNetGen.Formats;
+using EffNetGen.Formats.Onnx;
+using EffNetGen.Formats.Safetensors;
+
+namespace EffNetGen.Cli.Commands;
+
+/// <summary>
+/// <c>effnet export-onnx file variant [--weights checkpoint] -o model.onnx</c>: the ONNX model of a variant, straight
+/// from the spec and a safetensors checkpoint (torchvision's names as EffNetGen saves them, or timm's), without
+/// TorchSharp or libtorch. Without a checkpoint the weights are torchvision's initialisation from a seed.
+/// </summary>
+internal static class ExportOnnxCommand
+{
+    private const string StemWeight = "features.0.0.weight";
+    private const string ClassifierWeight = "classifier.1.weight";
+
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The .effnet spec file." };
+        var variant = new Argument<string>("variant") { Description = "The variant: its name (B0), class (EfficientNetB0) or model name (efficientnet_b0)." };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "The .onnx file to write.", Required = true };
+        var weights = new Option<string?>("--weights")
+        {
+            Description = "A safetensors checkpoint (or *.safetensors.index.json) with EffNetGen/torchvision or timm tensor names. Its classifier and stem set the classes and input channels.",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial weights when no --weights is given.", DefaultValueFactory = _ => 0 };
+        var features = new Option<bool>("--features") { Description = "Also output the multi-scale feature maps (features_0 … at strides 2 … 32)." };
+        var command = new Command("export-onnx", "Write a variant as an ONNX model (opset 17) for ONNX Runtime and other engines.") { file, variant, output, weights, seed, features };
+        command.SetAction(parse =>
+        {
+            var (stdout, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            if (SpecFiles.Load(new[] { parse.GetRequiredValue(file) }, error) is not { } specs || SpecFiles.ReportDiagnostics(specs, error))
+            {
+                return EffNetCli.Failure;
+            }
+            if (SpecFiles.FindVariant(SpecFiles.Networks(specs).ToList(), parse.GetRequiredValue(variant), error) is not { } network)
+            {
+                return EffNetCli.Failure;
+            }
+            var path = parse.GetRequiredValue(output).FullName;
+            try
+            {
+                var (plan, source) = parse.GetValue(weights) is { } checkpoint
+                    ? FromCheckpoint(network, checkpoint)
+                    : FromSeed(network, parse.GetValue(seed), error);
+                OnnxWriter.Write(plan, source, path, new OnnxExportOptions { Features = parse.GetValue(features) });
+                stdout.WriteLine($"{path}: {plan.Name}, {plan.ParameterCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters from {source.Origin}; " +
+                    $"input [batch, {plan.InputChannels}, height, width] ({network.Resolution}×{network.Resolution} native), output logits [batch, {plan.Classes}]" +
+                    (parse.GetValue(features) ? $", features_0 … features_{FeatureLevels.Of(network).Count - 1}" : "") + $"; ONNX opset {OnnxWriter.Opset}.");
+                return EffNetCli.Success;
+            }
+            catch (Exception e) when (e is WeightFormatException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return EffNetCli.Failure;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The checkpoint's tensors, renamed from timm's when it was saved by timm, and the plan built with the
+    /// checkpoint's input channels and classes (a fine-tuned classifier, a grey-scale stem).
+    /// </summary>
+    private static (NetworkPlan, WeightSource) FromCheckpoint(ResolvedNetwork network, string checkpoint)
+    {
+        var stored = new CheckpointWeights(checkpoint);
+        WeightSource source = stored;
+        if (TimmNames.SavedByTimm(stored.Names))
+        {
+            var prefixes = TimmNames.Prefixes(SpecPlan.Of(network));
+            source = new CheckpointWeights(checkpoint, key => TimmNames.FromTimm(key, prefixes));
+        }
+        var plan = SpecPlan.Of(network, (int?)source.ShapeOf(StemWeight)?.ElementAtOrDefault(1), (int?)source.ShapeOf(ClassifierWeight)?.ElementAtOrDefault(0));
+        return (plan, source);
+    }
+
+    private static (NetworkPlan, WeightSource) FromSeed(ResolvedNetwork network, int seed, TextWriter error)
+    {
+        error.WriteLine($"note: no --weights: the model has untrained weights (torchvision's initialisation, seed {seed}).");
+        var plan = SpecPlan.Of(network);
+        return (plan, new InitialWeights(plan, seed));
+    }
+}

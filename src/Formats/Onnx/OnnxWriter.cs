@@ -1,0 +1,169 @@
+using System;
+using System.IO;
+using System.Linq;
+
+namespace EffNetGen.Formats.Onnx;
+
+/// <summary>What an export writes besides the logits.</summary>
+public sealed record OnnxExportOptions
+{
+    /// <summary>
+    /// Also output the multi-scale feature maps (<c>features_0</c>, <c>features_1</c>, …: the last map at each stride,
+    /// as the runtime's <c>Features</c> returns them) for detection and segmentation heads.
+    /// </summary>
+    public bool Features { get; init; }
+}
+
+/// <summary>
+/// Writes a network as an ONNX model (opset 17, IR version 8): every convolution with its BatchNorm folded in (eval
+/// statistics, folded in double precision), Sigmoid·x for SiLU, Clip for ReLU6, 'same' padding as <c>auto_pad
+/// SAME_UPPER</c> (TensorFlow pads the extra row and column at the end), squeeze-excitation as GlobalAveragePool →
+/// 1×1 Conv → activation → 1×1 Conv → Sigmoid → Mul, residuals as Add, and the classifier as GlobalAveragePool →
+/// Flatten → Gemm. Input <c>input</c> [batch, channels, height, width] (batch, height and width dynamic), output
+/// <c>logits</c> [batch, classes]. Dropout and stochastic depth are identities in inference.
+/// </summary>
+public static class OnnxWriter
+{
+    /// <summary>The ONNX operator set the exported graphs use.</summary>
+    public const int Opset = 17;
+
+    private const int IrVersion = 8; // the IR version of opset 17
+
+    /// <summary>
+    /// Writes <paramref name="plan"/> with the tensors of <paramref name="weights"/> to <paramref name="path"/>, whole or
+    /// not at all (a temporary file is moved into place).
+    /// </summary>
+    /// <exception cref="WeightFormatException">The weights do not fit the plan; nothing is written.</exception>
+    public static void Write(NetworkPlan plan, WeightSource weights, string path, OnnxExportOptions? options = null)
+    {
+        options ??= new OnnxExportOptions();
+        weights.CheckHolds(plan.Tensors(), plan.Name);
+        using var graph = new OnnxGraph(plan.Name);
+        var x = graph.Input("input", "batch", plan.InputChannels, "height", "width");
+        var level = 0;
+        foreach (var unit in plan.Units)
+        {
+            var h = x;
+            foreach (var layer in unit.Layers)
+            {
+                h = layer is ConvLayer conv ? Conv(graph, conv, weights, h) : Squeeze(graph, (SqueezeLayer)layer, weights, h);
+            }
+            x = unit.Residual ? graph.Node("Add", $"{unit.Path}.add", new[] { h, x }) : h;
+            if (options.Features && unit.FeatureLevel)
+            {
+                var channels = unit.Layers.OfType<ConvLayer>().Last().OutputChannels;
+                var name = $"features_{level++}";
+                graph.Output(graph.Node("Identity", name, new[] { x }), "batch", channels, $"{name}_height", $"{name}_width");
+            }
+        }
+        var pooled = graph.Node("GlobalAveragePool", "avgpool", new[] { x });
+        var flat = graph.Node("Flatten", "flatten", new[] { pooled }, new OnnxAttribute("axis", Int: 1));
+        var weight = Initializer(graph, weights, "classifier.1.weight", new long[] { plan.Classes, plan.FeatureChannels });
+        var bias = Initializer(graph, weights, "classifier.1.bias", new long[] { plan.Classes });
+        graph.Node("Gemm", "logits", new[] { flat, weight, bias }, new OnnxAttribute("transB", Int: 1));
+        graph.Output("logits", "batch", plan.Classes);
+        Save(path, plan.Name, graph);
+    }
+
+    private static string Initializer(OnnxGraph graph, WeightSource weights, string name, long[] shape) =>
+        graph.Initializer(name, weights.Read(name), shape);
+
+    /// <summary>The convolution with its BatchNorm folded in, then the activation.</summary>
+    private static string Conv(OnnxGraph graph, ConvLayer layer, WeightSource weights, string input)
+    {
+        var (weight, bias) = Fold(layer, weights);
+        var shape = layer.Tensors().First().Shape;
+        var padding = layer.SamePadding
+            ? new OnnxAttribute("auto_pad", Text: "SAME_UPPER")
+            : new OnnxAttribute("pads", Ints: Enumerable.Repeat((long)(layer.Kernel - 1) / 2, 4).ToArray());
+        var output = graph.Node("Conv", $"{layer.Path}.conv", new[]
+            {
+                input,
+                graph.Initializer($"{layer.Path}.weight", weight, shape),
+                graph.Initializer($"{layer.Path}.bias", bias, new long[] { layer.OutputChannels }),
+            },
+            new OnnxAttribute("kernel_shape", Ints: new long[] { layer.Kernel, layer.Kernel }),
+            new OnnxAttribute("strides", Ints: new long[] { layer.Stride, layer.Stride }),
+            new OnnxAttribute("group", Int: layer.Groups),
+            padding);
+        return Activate(graph, layer.Path, layer.Activation, output);
+    }
+
+    /// <summary>w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε).</summary>
+    private static (float[] Weight, float[] Bias) Fold(ConvLayer layer, WeightSource weights)
+    {
+        var weight = weights.Read($"{layer.Path}.0.weight");
+        var gamma = weights.Read($"{layer.Path}.1.weight");
+        var beta = weights.Read($"{layer.Path}.1.bias");
+        var mean = weights.Read($"{layer.Path}.1.running_mean");
+        var variance = weights.Read($"{layer.Path}.1.running_var");
+        var perChannel = weight.Length / layer.OutputChannels;
+        var bias = new float[layer.OutputChannels];
+        for (var o = 0; o < layer.OutputChannels; o++)
+        {
+            var scale = gamma[o] / Math.Sqrt(variance[o] + layer.NormEps);
+            for (var i = o * perChannel; i < (o + 1) * perChannel; i++)
+            {
+                weight[i] = (float)(weight[i] * scale);
+            }
+            bias[o] = (float)(beta[o] - (mean[o] * scale));
+        }
+        return (weight, bias);
+    }
+
+    private static string Squeeze(OnnxGraph graph, SqueezeLayer se, WeightSource weights, string input)
+    {
+        var name = se.Path;
+        var shapes = se.Tensors().ToDictionary(t => t.Name, t => t.Shape);
+        string Parameter(string tensor) => graph.Initializer($"{name}.{tensor}", weights.Read($"{name}.{tensor}"), shapes[$"{name}.{tensor}"]);
+        var pooled = graph.Node("GlobalAveragePool", $"{name}.avgpool", new[] { input });
+        var reduced = graph.Node("Conv", $"{name}.fc1", new[] { pooled, Parameter("fc1.weight"), Parameter("fc1.bias") });
+        var activated = Activate(graph, $"{name}.fc1", se.Activation, reduced);
+        var expanded = graph.Node("Conv", $"{name}.fc2", new[] { activated, Parameter("fc2.weight"), Parameter("fc2.bias") });
+        var gate = graph.Node("Sigmoid", $"{name}.gate", new[] { expanded });
+        return graph.Node("Mul", $"{name}.scale", new[] { input, gate });
+    }
+
+    private static string Activate(OnnxGraph graph, string name, LayerActivation activation, string x) => activation switch
+    {
+        LayerActivation.None => x,
+        LayerActivation.SiLU => graph.Node("Mul", $"{name}.silu", new[] { x, graph.Node("Sigmoid", $"{name}.sigmoid", new[] { x }) }),
+        LayerActivation.ReLU => graph.Node("Relu", $"{name}.relu", new[] { x }),
+        LayerActivation.ReLU6 => graph.Node("Clip", $"{name}.relu6", new[] { x, graph.Constant($"{name}.relu6.min", 0), graph.Constant($"{name}.relu6.max", 6) }),
+        LayerActivation.HardSwish => graph.Node("HardSwish", $"{name}.hardswish", new[] { x }),
+        // GELU (exact, as torch's default): x · ½ · (1 + erf(x / √2)); ONNX has a Gelu operator only from opset 20.
+        _ => graph.Node("Mul", $"{name}.gelu", new[]
+        {
+            graph.Node("Mul", $"{name}.gelu.half", new[] { x, graph.Constant($"{name}.gelu.one_half", 0.5f) }),
+            graph.Node("Add", $"{name}.gelu.one_plus", new[]
+            {
+                graph.Node("Erf", $"{name}.gelu.erf", new[] { graph.Node("Div", $"{name}.gelu.scaled", new[] { x, graph.Constant($"{name}.gelu.sqrt2", MathF.Sqrt(2)) }) }),
+                graph.Constant($"{name}.gelu.one", 1),
+            }),
+        }),
+    };
+
+    private static void Save(string path, string modelName, OnnxGraph graph)
+    {
+        using var model = new ProtoMessage()
+            .Int64(1, IrVersion)
+            .String(2, "EffNetGen")
+            .String(3, typeof(OnnxWriter).Assembly.GetName().Version?.ToString() ?? "0")
+            .String(6, modelName + ", exported by EffNetGen: BatchNorm folded into the convolutions (eval statistics)")
+            .Bytes(7, graph.Contents());
+        model.Message(8, new ProtoMessage().String(1, "").Int64(2, Opset));
+        var temporary = path + ".tmp";
+        try
+        {
+            using (var file = File.Create(temporary))
+            {
+                file.Write(model.Contents().Span);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Generic;
+
+namespace EffNetGen.Formats.Safetensors;
+
+/// <summary>The tensors of a safetensors checkpoint (one file or a sharded index) as a <see cref="WeightSource"/>.</summary>
+public sealed class CheckpointWeights : WeightSource
+{
+    private readonly IReadOnlyDictionary<string, (SafetensorsFile File, SafetensorsEntry Entry)> _tensors;
+
+    /// <summary>Opens the checkpoint at <paramref name="path"/>; <paramref name="keyMap"/> renames its tensors (e.g. timm's to ours).</summary>
+    /// <exception cref="WeightFormatException">A malformed file, or two tensors that map to one name.</exception>
+    public CheckpointWeights(string path, Func<string, string>? keyMap = null)
+    {
+        Origin = path;
+        var map = keyMap ?? (name => name);
+        var tensors = new Dictionary<string, (SafetensorsFile, SafetensorsEntry)>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in Checkpoint.Open(path))
+        {
+            if (!tensors.TryAdd(map(name), tensor))
+            {
+                throw new WeightFormatException($"{path}: '{name}' and '{tensors[map(name)].Item2.Name}' both map to '{map(name)}'; nothing was loaded.");
+            }
+        }
+        _tensors = tensors;
+    }
+
+    /// <inheritdoc />
+    public override string Origin { get; }
+
+    /// <inheritdoc />
+    public override IEnumerable<string> Names => _tensors.Keys;
+
+    /// <summary>The file and entry of tensor <paramref name="name"/> (a mapped name).</summary>
+    public (SafetensorsFile File, SafetensorsEntry Entry) Locate(string name) => _tensors[name];
+
+    /// <inheritdoc />
+    public override long[]? ShapeOf(string name) => _tensors.TryGetValue(name, out var tensor) ? tensor.Entry.Shape : null;
+
+    /// <inheritdoc />
+    public override float[] Read(string name)
+    {
+        var (file, entry) = _tensors[name];
+        return file.ReadFloats(entry.Name);
+    }
+}

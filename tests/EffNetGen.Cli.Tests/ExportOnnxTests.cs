@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using EffNetGen.Cli.Onnx;
+using EffNetGen.Dsl;
+using EffNetGen.Tests.Shared;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EffNetGen.Cli.Tests;
+
+/// <summary>
+/// `effnet export-onnx` without TorchSharp: the written model runs in ONNX Runtime, and bad input is an error that
+/// names what is wrong and writes nothing. (Runtime tests check that its bytes equal the model's own export.)
+/// </summary>
+public class ExportOnnxTests
+{
+    [Fact]
+    public void Without_weights_it_writes_a_seeded_model_that_ONNX_Runtime_runs()
+    {
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, "b0.onnx");
+
+        var (exitCode, output, error) = CliRunner.Run("export-onnx", CliRunner.ShippedSpec, "B0", "-o", path, "--features");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("5,288,548 parameters from initial weights (seed 0)", output);
+        Assert.Contains("untrained weights", error);
+        using var session = new InferenceSession(path);
+        var input = Enumerable.Range(0, 2 * 3 * 64 * 64).Select(i => (float)Math.Sin(i * 0.37)).ToArray();
+        using var value = OrtValue.CreateTensorValueFromMemory(input, new long[] { 2, 3, 64, 64 });
+        using var run = new RunOptions();
+        var names = new[] { "logits", "features_0", "features_1", "features_2", "features_3", "features_4" };
+        using var outputs = session.Run(run, new[] { "input" }, new[] { value }, names);
+
+        Assert.Equal(new long[] { 2, 1000 }, outputs[0].GetTensorTypeAndShape().Shape);
+        // B0's feature maps: strides 2, 4, 8, 16, 32 with 16, 24, 40, 112, 320 channels.
+        Assert.Equal(new[] { "2,16,32,32", "2,24,16,16", "2,40,8,8", "2,112,4,4", "2,320,2,2" },
+            outputs.Skip(1).Select(o => string.Join(",", o.GetTensorTypeAndShape().Shape)));
+        var logits = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        Assert.All(logits, v => Assert.True(float.IsFinite(v)));
+        Assert.True(logits.Take(1000).Zip(logits.Skip(1000)).Any(p => p.First != p.Second), "the two images give the same logits");
+    }
+
+    [Fact]
+    public void The_seed_decides_the_weights_and_nothing_else_does()
+    {
+        using var temp = new TempDirectory();
+        byte[] Export(string name, int seed)
+        {
+            var path = Path.Combine(temp.Path, name);
+            Assert.Equal(0, CliRunner.Run("export-onnx", CliRunner.ShippedSpec, "efficientnet_b0", "-o", path, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode);
+            return File.ReadAllBytes(path);
+        }
+
+        Assert.Equal(Export("a.onnx", 1), Export("b.onnx", 1));
+        Assert.NotEqual(Export("a.onnx", 1), Export("c.onnx", 2));
+    }
+
+    [Fact]
+    public void A_plans_parameter_count_is_the_specs_for_every_shipped_variant()
+    {
+        var networks = Directory.GetFiles(Repository.PathOf("specs"), "*.effnet", SearchOption.AllDirectories)
+            .SelectMany(path => SpecCompiler.Compile(File.ReadAllText(path)).Networks).ToList();
+
+        Assert.Equal(32, networks.Count); // every shipped variant, as the runtime tests instantiate them
+        Assert.All(networks, n => Assert.Equal(n.Parameters, SpecPlan.Of(n).ParameterCount));
+    }
+
+    [Fact]
+    public void A_checkpoint_that_does_not_fit_is_an_error_naming_the_tensors_and_shapes_and_writes_nothing()
+    {
+        using var temp = new TempDirectory();
+        var checkpoint = Path.Combine(temp.Path, "wrong.safetensors");
+        WriteSafetensors(checkpoint, ("features.0.0.weight", new long[] { 32, 3, 5, 5 }), ("extra", new long[] { 2 }));
+        var path = Path.Combine(temp.Path, "b0.onnx");
+
+        var (exitCode, _, error) = CliRunner.Run("export-onnx", CliRunner.ShippedSpec, "B0", "--weights", checkpoint, "-o", path);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"error: {checkpoint}: the checkpoint does not fit EfficientNetB0; nothing was loaded.", error);
+        Assert.Contains("'features.0.0.weight': [32, 3, 5, 5] in the checkpoint, [32, 3, 3, 3] in EfficientNetB0", error);
+        Assert.Contains("  extra", error);
+        Assert.Contains("missing from the checkpoint (", error);
+        Assert.Equal(new[] { "wrong.safetensors" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_malformed_checkpoint_an_unknown_variant_and_a_broken_spec_are_errors()
+    {
+        using var temp = new TempDirectory();
+        var garbage = temp.Write("garbage.safetensors", "not a checkpoint");
+        var broken = temp.Write("broken.effnet", SampleSpecs.BrokenStride);
+        var path = Path.Combine(temp.Path, "out.onnx");
+
+        var malformed = CliRunner.Run("export-onnx", CliRunner.ShippedSpec, "B0", "--weights", garbage, "-o", path);
+        var unknown = CliRunner.Run("export-onnx", CliRunner.ShippedSpec, "B9", "-o", path);
+        var invalid = CliRunner.Run("export-onnx", broken, "B0", "-o", path);
+
+        Assert.Equal((1, 1, 1), (malformed.ExitCode, unknown.ExitCode, invalid.ExitCode));
+        Assert.StartsWith($"error: {garbage}: not a valid safetensors file", malformed.Error);
+        Assert.StartsWith("error: no variant named 'B9'; the spec has: B0, B1,", unknown.Error);
+        Assert.Contains(broken + SampleSpecs.BrokenStrideDiagnostic, invalid.Error);
+        Assert.False(File.Exists(path));
+    }
+
+    /// <summary>A float32 safetensors file of zeros with the given tensors.</summary>
+    private static void WriteSafetensors(string path, params (string Name, long[] Shape)[] tensors)
+    {
+        var offset = 0L;
+        var entries = new List<string>();
+        foreach (var (name, shape) in tensors)
+        {
+            var bytes = shape.Aggregate(4L, (product, d) => product * d);
+            entries.Add($"\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{offset},{offset + bytes}]}}");
+            offset += bytes;
+        }
+        var header = Encoding.UTF8.GetBytes("{" + string.Join(",", entries) + "}");
+        using var file = File.Create(path);
+        file.Write(BitConverter.GetBytes((ulong)header.Length));
+        file.Write(header);
+        file.Write(new byte[offset]);
+    }
+}
