@@ -147,6 +147,7 @@ public static class ModelEmitter
          .Line("/// <summary>timm-style model name.</summary>")
          .Line($"public const string ModelName = {Literal.Of(n.ModelName)};")
          .Line();
+        WriteTraining(w, n);
         var p = n.Preprocess;
         var (mean, std) = p.Normalization == Normalization.ImageNet
             ? ("0.485, 0.456, 0.406", "0.229, 0.224, 0.225")
@@ -194,6 +195,23 @@ public static class ModelEmitter
              .Line($"    {Conv(head)});");
         }
         w.Close();
+    }
+
+    private static void WriteTraining(CodeWriter w, ResolvedNetwork n)
+    {
+        if (n.Training is not { } t)
+        {
+            return;
+        }
+        const string Training = Runtime + ".Training";
+        w.Line($"/// <summary>The spec's training recipe: {(t.Optimizer == Optimizer.RmsPropTF ? "RMSProp (TF)" : "SGD")}, learning rate {Literal.Of(t.LearningRate)} per {Literal.Of(t.BatchSize)} images, {Literal.Of(t.Epochs)} epochs.</summary>")
+         .Line($"public static {Training}.TrainingRecipe Training {{ get; }} = new(")
+         .Line($"    Optimizer: {Training}.OptimizerKind.{t.Optimizer}, LearningRate: {Literal.Of(t.LearningRate)}, ReferenceBatchSize: {Literal.Of(t.BatchSize)},")
+         .Line($"    Decay: {Literal.Of(t.Decay)}, Momentum: {Literal.Of(t.Momentum)}, Epsilon: {Literal.Of(t.Epsilon)}, WeightDecay: {Literal.Of(t.WeightDecay)},")
+         .Line($"    WarmupEpochs: {Literal.Of(t.WarmupEpochs)}, LrDecay: {Literal.Of(t.LrDecay)}, DecayEpochs: {Literal.Of(t.DecayEpochs)}, Epochs: {Literal.Of(t.Epochs)},")
+         .Line($"    LabelSmoothing: {Literal.Of(t.LabelSmoothing)}, Ema: {Literal.Of(t.Ema)}, NormMomentum: {Literal.Of(t.NormMomentum)}, Augmentation: {Training}.AugmentationKind.{t.Augmentation},")
+         .Line("    Dropout: Dropout, StochasticDepth: StochasticDepthRate);")
+         .Line();
     }
 
     private static string Widths(ResolvedBlock b) => b.Kind == ResolvedBlockKind.Fused && !b.HasExpansion

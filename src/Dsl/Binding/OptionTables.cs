@@ -54,6 +54,25 @@ internal static class OptionTables
         ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate",
     };
 
+    public static readonly IReadOnlyDictionary<string, string> Training = new Dictionary<string, string>
+    {
+        ["optimizer"] = "optimizer", ["lr"] = "learning rate", ["batch"] = "batch size of the learning rate",
+        ["decay"] = "RMSProp decay", ["momentum"] = "optimizer momentum", ["eps"] = "optimizer epsilon",
+        ["weight_decay"] = "weight decay", ["warmup"] = "warm-up epochs", ["lr_decay"] = "learning-rate decay factor",
+        ["decay_epochs"] = "epochs per learning-rate decay", ["epochs"] = "training epochs", ["label_smoothing"] = "label smoothing",
+        ["ema"] = "weight EMA decay", ["bn_momentum"] = "BatchNorm momentum (TensorFlow convention)", ["augment"] = "data augmentation",
+    };
+
+    public static readonly IReadOnlyDictionary<string, Optimizer> Optimizers = new Dictionary<string, Optimizer>
+    {
+        ["rmsprop"] = Optimizer.RmsPropTF, ["sgd"] = Optimizer.Sgd,
+    };
+
+    public static readonly IReadOnlyDictionary<string, Augmentation> Augmentations = new Dictionary<string, Augmentation>
+    {
+        ["none"] = Augmentation.None, ["autoaugment"] = Augmentation.AutoAugment, ["randaugment"] = Augmentation.RandAugment,
+    };
+
     public static readonly IReadOnlyDictionary<string, string> Stem = new Dictionary<string, string>
     {
         ["k"] = "kernel size", ["s"] = "stride", ["c"] = "output channels", ["act"] = "activation", ["fixed"] = "fixed width",
@@ -77,6 +96,7 @@ internal static class OptionTables
         ["width"] = "width multiplier", ["depth"] = "depth multiplier", ["resolution"] = "input resolution",
         ["phi"] = "compound coefficient", ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate",
         ["crop"] = "evaluation crop fraction", ["norm"] = "BatchNorm settings", ["expect"] = "contract",
+        ["training"] = "training recipe",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Expect = new Dictionary<string, string>

@@ -74,6 +74,7 @@ public static class SpecBinder
         var (dropout, stochasticDepth) = Settings(single, "regularization", OptionTables.Regularization, diagnostics,
             r => ((double, double)?)(r.Number("dropout", 0.2, Rules.IsRate, Rules.RateRequirement), r.Number("stochastic_depth", 0.2, Rules.IsRate, Rules.RateRequirement)))
             ?? (0.2, 0.2);
+        var training = Settings(single, "training", OptionTables.Training, diagnostics, r => TrainingBinder.Bind(r, TrainingBinder.Paper));
         foreach (var settings in family.Statements.Where(s => s.Body.Count > 0 && s.Keyword.Text != Keywords.Variant))
         {
             diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidValue, settings.Body[0].Keyword.Span,
@@ -81,7 +82,7 @@ public static class SpecBinder
         }
 
         var familyLayers = LayerSet.Bind(family.Statements, context, diagnostics);
-        var variantDefaults = new VariantDefaults(scaling, norm, dropout, stochasticDepth, familyLayers);
+        var variantDefaults = new VariantDefaults(scaling, norm, dropout, stochasticDepth, training, familyLayers);
         var variants = BindVariants(family, variantDefaults, diagnostics);
         return new FamilySpec(family.Name.Text, ns?.Text, modelPrefix, scaling, defaults, preprocess, classes, variants.ToEquatableArray(), family.Span);
     }
@@ -146,7 +147,7 @@ public static class SpecBinder
     /// <summary>The class the generator lists every model in; no variant may be named like it.</summary>
     private const string RegistryClassName = "EffNetModels";
 
-    private sealed record VariantDefaults(ScalingSpec Scaling, NormSpec Norm, double Dropout, double StochasticDepth, LayerSet Layers);
+    private sealed record VariantDefaults(ScalingSpec Scaling, NormSpec Norm, double Dropout, double StochasticDepth, TrainingSpec? Training, LayerSet Layers);
 
     private static List<VariantSpec> BindVariants(FamilySyntax family, VariantDefaults defaults, List<SpecDiagnostic> diagnostics)
     {
@@ -171,6 +172,11 @@ public static class SpecBinder
             var norm = normOptions is null
                 ? defaults.Norm
                 : BindNorm(new OptionReader($"'norm' of {context}", normOptions, OptionTables.Norm, diagnostics), defaults.Norm);
+            // A variant's training options override single values of its family's recipe (or of the paper's, without one).
+            var trainingOptions = r.Block("training");
+            var training = trainingOptions is null
+                ? defaults.Training
+                : TrainingBinder.Bind(new OptionReader($"'training' of {context}", trainingOptions, OptionTables.Training, diagnostics), defaults.Training ?? TrainingBinder.Paper);
             var layers = LayerSet.Bind(statement.Body, context, diagnostics).Over(defaults.Layers);
             var expect = r.Block("expect");
             var expectations = expect is null
@@ -184,6 +190,7 @@ public static class SpecBinder
                 Norm = norm,
                 Layout = Complete(layers, statement, diagnostics),
                 Expectations = expectations,
+                Training = training,
             });
         }
         if (variants.Count == 0 && names.Count == 0)

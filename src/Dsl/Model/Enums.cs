@@ -117,3 +117,26 @@ public enum ExpandRounding
     /// <summary>round-half-even(input × e) (torchvision MobileNetV2's <c>int(round(inp * t))</c>).</summary>
     Nearest,
 }
+
+/// <summary>The optimizer a training recipe names (DSL names: rmsprop, sgd).</summary>
+public enum Optimizer
+{
+    /// <summary>RMSProp as TensorFlow defines it (epsilon inside the square root, mean square started at 1, learning rate inside the momentum).</summary>
+    RmsPropTF,
+
+    /// <summary>SGD with momentum (PyTorch's).</summary>
+    Sgd,
+}
+
+/// <summary>The data augmentation a training recipe names (DSL names: none, autoaugment, randaugment).</summary>
+public enum Augmentation
+{
+    /// <summary>Random resized crop and flip only.</summary>
+    None,
+
+    /// <summary>AutoAugment's ImageNet policy (Cubuk et al., 2019), as the EfficientNet paper.</summary>
+    AutoAugment,
+
+    /// <summary>RandAugment (Cubuk et al., 2020), as EfficientNetV2.</summary>
+    RandAugment,
+}

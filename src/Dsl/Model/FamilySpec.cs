@@ -70,6 +70,9 @@ public sealed record VariantSpec(
 {
     /// <summary>What the spec says the resolved variant must be; checked after resolution.</summary>
     public EquatableArray<Expectation> Expectations { get; init; }
+
+    /// <summary>The training recipe; null when neither the variant nor its family has a <c>training</c> section.</summary>
+    public TrainingSpec? Training { get; init; }
 }
 
 /// <summary>A family: shared settings and its variants.</summary>

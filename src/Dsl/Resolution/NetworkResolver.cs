@@ -83,7 +83,8 @@ public static class NetworkResolver
             family.Name, variant.Name, family.ModelPrefix + variant.Name.ToLowerInvariant(), family.Namespace, resolution, width, depth, variant.Dropout, variant.StochasticDepth,
             variant.CropPct is { } crop ? family.Preprocess with { CropPct = crop } : family.Preprocess, variant.Norm, defaults.Padding, stem, resolvedStages, head, family.Classes,
             CostModel.Parameters(stem, resolvedStages, head, features, family.Classes),
-            CostModel.Macs(stem, resolvedStages, head, features, family.Classes));
+            CostModel.Macs(stem, resolvedStages, head, features, family.Classes),
+            Training: variant.Training);
     }
 
     /// <summary>The resolved structure and the width of a block's expanded (or depthwise) stage.</summary>

@@ -55,6 +55,7 @@ public sealed record ResolvedStage(
 /// <param name="Phi">The compound coefficient the variant was declared with, if any.</param>
 /// <param name="RequestedFlopsRatio">(alpha·beta²·gamma²)^phi, for <paramref name="Phi"/> variants.</param>
 /// <param name="RealisedFlopsRatio">MACs over the unscaled layout's MACs at the base resolution, for <paramref name="Phi"/> variants.</param>
+/// <param name="Training">The training recipe, when the spec gives one.</param>
 public sealed record ResolvedNetwork(
     string Family,
     string Variant,
@@ -76,7 +77,8 @@ public sealed record ResolvedNetwork(
     long Macs,
     double? Phi = null,
     double? RequestedFlopsRatio = null,
-    double? RealisedFlopsRatio = null)
+    double? RealisedFlopsRatio = null,
+    TrainingSpec? Training = null)
 {
     /// <summary>The generated C# class name: family and variant joined, e.g. <c>EfficientNetB0</c>.</summary>
     public string ClassName => Family + Variant;

@@ -12,7 +12,7 @@ public static class Keywords
     public const string Namespace = "namespace";
 
     /// <summary>Followed by a <c>{ key value … }</c> block.</summary>
-    public static readonly IReadOnlyList<string> Settings = new[] { "scaling", "norm", "defaults", "classifier", "regularization", "naming", "preprocess" };
+    public static readonly IReadOnlyList<string> Settings = new[] { "scaling", "norm", "defaults", "classifier", "regularization", "naming", "preprocess", "training" };
 
     /// <summary>Followed by a layer type and inline options (<c>stage mbconv k3 s1 …</c>).</summary>
     public static readonly IReadOnlyList<string> Layers = new[] { "stem", "stage", "head" };

@@ -8,15 +8,22 @@ public sealed class CheckpointWeights : WeightSource
 {
     private readonly IReadOnlyDictionary<string, (SafetensorsFile File, SafetensorsEntry Entry)> _tensors;
 
-    /// <summary>Opens the checkpoint at <paramref name="path"/>; <paramref name="keyMap"/> renames its tensors (e.g. timm's to ours).</summary>
+    /// <summary>
+    /// Opens the checkpoint at <paramref name="path"/>: the tensors <paramref name="select"/> accepts (default: all),
+    /// renamed by <paramref name="keyMap"/> (e.g. timm's names to ours).
+    /// </summary>
     /// <exception cref="WeightFormatException">A malformed file, or two tensors that map to one name.</exception>
-    public CheckpointWeights(string path, Func<string, string>? keyMap = null)
+    public CheckpointWeights(string path, Func<string, string>? keyMap = null, Func<string, bool>? select = null)
     {
         Origin = path;
         var map = keyMap ?? (name => name);
         var tensors = new Dictionary<string, (SafetensorsFile, SafetensorsEntry)>(StringComparer.Ordinal);
         foreach (var (name, tensor) in Checkpoint.Open(path))
         {
+            if (select is not null && !select(name))
+            {
+                continue;
+            }
             if (!tensors.TryAdd(map(name), tensor))
             {
                 throw new WeightFormatException($"{path}: '{name}' and '{tensors[map(name)].Item2.Name}' both map to '{map(name)}'; nothing was loaded.");

@@ -20,6 +20,9 @@ public sealed record LoadOptions
     /// <summary>Checkpoint name → model name (e.g. timm names to torchvision's); null: names are the same.</summary>
     public Func<string, string>? KeyMap { get; init; }
 
+    /// <summary>Checkpoint names to consider (before <see cref="KeyMap"/>); null: all. E.g. the model's part of a training checkpoint.</summary>
+    public Func<string, bool>? Select { get; init; }
+
     /// <summary>
     /// Leave the model's <c>classifier.*</c> as it is and ignore the checkpoint's, for transfer learning to other
     /// classes. Only on request: a 1000-class checkpoint never loads into a 1000-class model without its classifier silently.
@@ -50,7 +53,7 @@ public static class WeightLoader
     public static LoadReport LoadSafetensors(this nn.Module module, string path, LoadOptions? options = null)
     {
         options ??= new LoadOptions();
-        var checkpoint = new CheckpointWeights(path, options.KeyMap);
+        var checkpoint = new CheckpointWeights(path, options.KeyMap, options.Select);
         var target = module.state_dict();
         bool Skipped(string name) => options.SkipClassifier && name.StartsWith(ClassifierPrefix, StringComparison.Ordinal);
         bool Stored(string name) => checkpoint.ShapeOf(name) is not null && !Skipped(name);

@@ -54,6 +54,14 @@ namespace Sample.Models
         /// <summary>timm-style model name.</summary>
         public const string ModelName = "efficientnet_b0";
 
+        /// <summary>The spec's training recipe: RMSProp (TF), learning rate 0.256 per 2048 images, 350 epochs.</summary>
+        public static global::EffNetGen.Runtime.Training.TrainingRecipe Training { get; } = new(
+            Optimizer: global::EffNetGen.Runtime.Training.OptimizerKind.RmsPropTF, LearningRate: 0.256, ReferenceBatchSize: 2048,
+            Decay: 0.9, Momentum: 0.9, Epsilon: 0.001, WeightDecay: 1E-05,
+            WarmupEpochs: 5.0, LrDecay: 0.97, DecayEpochs: 2.4, Epochs: 350,
+            LabelSmoothing: 0.1, Ema: 0.9999, NormMomentum: 0.99, Augmentation: global::EffNetGen.Runtime.Training.AugmentationKind.AutoAugment,
+            Dropout: Dropout, StochasticDepth: StochasticDepthRate);
+
         /// <summary>Fraction of the image the evaluation centre crop keeps (resize to Resolution / CropPct, then crop).</summary>
         public const double CropPct = 0.875;
 
