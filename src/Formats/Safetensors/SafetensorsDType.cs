@@ -13,6 +13,8 @@ public static class SafetensorsDType
         ["BF16"] = 2,
         // BatchNorm's num_batches_tracked is int64 in PyTorch checkpoints.
         ["I64"] = 8,
+        // Random-generator states in training checkpoints.
+        ["U8"] = 1,
     };
 
     /// <summary>The element size of <paramref name="name"/>, if supported.</summary>

@@ -20,7 +20,7 @@ public abstract class RecipeOptimizer : IDisposable
     /// <summary>Optimizes <paramref name="model"/>'s parameters with L2 <paramref name="weightDecay"/> on all but BatchNorm's.</summary>
     protected RecipeOptimizer(nn.Module model, double weightDecay)
     {
-        var norms = model.named_modules().Where(m => m.module is BatchNorm2d).Select(m => m.name).ToHashSet(StringComparer.Ordinal);
+        var norms = model.named_modules().Where(m => m.module is BatchNorm).Select(m => m.name).ToHashSet(StringComparer.Ordinal);
         _parameters = model.named_parameters()
             .Select(p => (p.name, p.parameter, !norms.Contains(p.name[..Math.Max(0, p.name.LastIndexOf('.'))])))
             .ToList();

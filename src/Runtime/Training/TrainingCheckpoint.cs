@@ -12,7 +12,8 @@ namespace EffNetGen.Runtime.Training;
 
 /// <summary>
 /// A training checkpoint in one safetensors file: <c>model.*</c> (the state_dict, loadable on its own with
-/// <c>LoadOptions.Select</c>), <c>ema.*</c>, <c>optimizer.*</c>, and the step and EMA update count in the metadata.
+/// <c>LoadOptions.Select</c>), <c>ema.*</c>, <c>optimizer.*</c>, <c>rng</c> (the default generator's state, so dropout and
+/// stochastic depth continue as if never interrupted), and the step and EMA update count in the metadata.
 /// Written to a temporary file and moved into place; loaded only after every part has been checked.
 /// </summary>
 public static class TrainingCheckpoint
@@ -20,13 +21,16 @@ public static class TrainingCheckpoint
     private const string ModelPrefix = "model.";
     private const string EmaPrefix = "ema.";
     private const string OptimizerPrefix = "optimizer.";
+    private const string Rng = "rng";
 
     /// <summary>Writes the checkpoint.</summary>
     public static void Save(string path, nn.Module model, WeightEma? ema, RecipeOptimizer optimizer, long step)
     {
+        using var rng = TorchSharp.torch.Generator.Default.get_state();
         var tensors = model.state_dict().Select(p => KeyValuePair.Create(ModelPrefix + p.Key, p.Value))
             .Concat((ema?.Average ?? new Dictionary<string, Tensor>()).Select(p => KeyValuePair.Create(EmaPrefix + p.Key, p.Value)))
-            .Concat(optimizer.State.Select(p => KeyValuePair.Create(OptimizerPrefix + p.Key, p.Value)));
+            .Concat(optimizer.State.Select(p => KeyValuePair.Create(OptimizerPrefix + p.Key, p.Value)))
+            .Append(KeyValuePair.Create(Rng, rng));
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "effnetgen-training-1",
@@ -78,6 +82,12 @@ public static class TrainingCheckpoint
             }
         }
 
+        using var currentRng = TorchSharp.torch.Generator.Default.get_state();
+        if (file.ShapeOf(Rng) is not { } rngShape || !rngShape.SequenceEqual(currentRng.shape))
+        {
+            throw new WeightFormatException($"{path}: the random-generator state '{Rng}' is missing or not {Shapes.Format(currentRng.shape)}.");
+        }
+
         model.LoadSafetensors(path, new LoadOptions
         {
             Select = name => name.StartsWith(ModelPrefix, StringComparison.Ordinal),
@@ -89,6 +99,8 @@ public static class TrainingCheckpoint
         {
             ema?.Load(emaTensors, updates);
             optimizer.LoadState(optimizerTensors);
+            using var rng = Read(file, Rng);
+            TorchSharp.torch.Generator.Default.set_state(rng);
         }
         finally
         {

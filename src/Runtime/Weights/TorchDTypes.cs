@@ -15,6 +15,7 @@ public static class TorchDTypes
         ["F16"] = ScalarType.Float16,
         ["BF16"] = ScalarType.BFloat16,
         ["I64"] = ScalarType.Int64,
+        ["U8"] = ScalarType.Byte,
     };
 
     /// <summary>The TorchSharp type of a supported safetensors dtype.</summary>

@@ -118,7 +118,7 @@ public class SafetensorsTests
     [InlineData("json", "header is not valid JSON")]
     [InlineData("array", "header is not a JSON object")]
     [InlineData("fields", "tensor 'w' needs \"dtype\", \"shape\" and two \"data_offsets\"")]
-    [InlineData("dtype", "tensor 'w' has dtype U8; supported: F64, F32, F16, BF16, I64")]
+    [InlineData("dtype", "tensor 'w' has dtype U16; supported: F64, F32, F16, BF16, I64, U8")]
     [InlineData("shape", "tensor 'w' has an invalid shape [-1]")]
     [InlineData("size", "tensor 'w' of shape [3] and dtype F32 needs 12 bytes, its data_offsets give 8")]
     [InlineData("range", "tensor 'w' has data_offsets [0, 64] outside the 8 data bytes")]
@@ -169,7 +169,7 @@ public class SafetensorsTests
         "json" => Bytes("{\"w\": {", 0),
         "array" => Bytes("[]", 0),
         "fields" => Bytes("{\"w\":{\"dtype\":\"F32\"}}", 0),
-        "dtype" => Bytes("{\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2),
+        "dtype" => Bytes("{\"w\":{\"dtype\":\"U16\",\"shape\":[1],\"data_offsets\":[0,2]}}", 2),
         "shape" => Bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4),
         "size" => Bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8),
         "range" => Bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[16],\"data_offsets\":[0,64]}}", 8),
