@@ -30,7 +30,8 @@ public static class RegistryEmitter
             var n = model.Network;
             w.Line($"    new {Info}({Literal.Of(n.ModelName)}, {Literal.Of(model.FullTypeName)}, {Literal.Of(n.Family)}, {Literal.Of(n.Variant)}, " +
                    $"{Literal.Of(n.Resolution)}, {Literal.Of(n.Parameters)}, {Literal.Of(n.Macs)}, {Literal.Of(n.Classes)}, " +
-                   $"static options => new global::{model.FullTypeName}(options)),");
+                   $"static options => new global::{model.FullTypeName}(options)) " +
+                   $"{{ Preprocess = global::{model.FullTypeName}.PreprocessSettings{(n.Training is null ? "" : $", Training = global::{model.FullTypeName}.Training")} }},");
         }
         return w.Line("};")
             .Line()

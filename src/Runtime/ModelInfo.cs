@@ -18,6 +18,12 @@ public sealed record ModelInfo(
     int NumClasses,
     Func<ModelOptions, EfficientNetModule> Factory)
 {
+    /// <summary>The variant's evaluation preprocessing (its generated <c>PreprocessSettings</c>).</summary>
+    public PreprocessSettings? Preprocess { get; init; }
+
+    /// <summary>The variant's training recipe (its generated <c>Training</c>), when its spec has one.</summary>
+    public Training.TrainingRecipe? Training { get; init; }
+
     /// <summary>
     /// A new instance with randomly initialised weights and <paramref name="numClasses"/> outputs (default: the
     /// spec's), its parameters on <paramref name="device"/> (default: the default device).

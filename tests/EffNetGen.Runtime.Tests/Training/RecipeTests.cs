@@ -26,6 +26,14 @@ public class RecipeTests
     }
 
     [Fact]
+    public void The_registry_carries_each_variants_recipe_and_preprocessing()
+    {
+        Assert.Same(EfficientNetB3.Training, EffNetModels.Find("efficientnet_b3")!.Training);
+        Assert.Same(TfEfficientNetB0.PreprocessSettings, EffNetModels.Find("tf_efficientnet_b0")!.Preprocess);
+        Assert.Null(EffNetModels.Find("efficientnet_lite0")!.Training); // its spec gives no recipe
+    }
+
+    [Fact]
     public void The_learning_rate_scales_linearly_with_the_batch_size()
     {
         Assert.Equal(0.256, EfficientNetB0.Training.LearningRateFor(2048), 12);
