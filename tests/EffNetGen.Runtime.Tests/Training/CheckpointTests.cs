@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace EffNetGen.Runtime.Tests.Training;
 
 /// <summary>Training checkpoints resume exactly, and a wrong one changes nothing.</summary>
+[Collection(SequentialRandomCollection.Name)]
 public class CheckpointTests
 {
     private static readonly TrainingRecipe Recipe = EfficientNetB0.Training with { WarmupEpochs = 1 };

@@ -18,7 +18,8 @@ namespace EffNetGen.Runtime.Tests.Training;
 /// user runs it with pretrained weights (the texture model), a checkpoint written and resumed, and the written weights
 /// classifying images the run never saw.
 /// </summary>
-public class ImageFolderFineTuneTests(TrainedTextureModel trained, ITestOutputHelper output) : IClassFixture<TrainedTextureModel>
+[Collection(TrainedTextureModelCollection.Name)]
+public class ImageFolderFineTuneTests(TrainedTextureModel trained, ITestOutputHelper output)
 {
     /// <summary>The task: horizontal or vertical stripes (the other textures are left out), with a new two-class head.</summary>
     private static string? ClassOf(int texture) => texture switch { 0 => "horizontal", 1 => "vertical", _ => null };

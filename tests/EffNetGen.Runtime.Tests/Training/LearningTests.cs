@@ -9,7 +9,8 @@ namespace EffNetGen.Runtime.Tests.Training;
 /// Training that really learns: a generated variant trained from scratch on procedural textures reaches 90% on
 /// held-out images (chance: 25%), and its frozen backbone takes a new head for a new task.
 /// </summary>
-public class LearningTests(TrainedTextureModel trained, ITestOutputHelper output) : IClassFixture<TrainedTextureModel>
+[Collection(TrainedTextureModelCollection.Name)]
+public class LearningTests(TrainedTextureModel trained, ITestOutputHelper output)
 {
     [Fact]
     public void Lite0_trained_with_the_recipe_reaches_90_percent_on_held_out_textures()

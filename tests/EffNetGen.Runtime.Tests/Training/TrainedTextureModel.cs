@@ -57,3 +57,20 @@ public sealed class TrainedTextureModel : IDisposable
         Ema.Dispose();
     }
 }
+
+/// <summary>
+/// The tests that use the trained model share one training run, alone: libtorch's random generator is global to the
+/// process, and tests running beside it would draw from it and change the run.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TrainedTextureModelCollection : ICollectionFixture<TrainedTextureModel>
+{
+    public const string Name = "trained texture model";
+}
+
+/// <summary>Tests that need the process's random generator to themselves (exact reproduction of a run).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SequentialRandomCollection
+{
+    public const string Name = "sequential random";
+}
