@@ -1,5 +1,6 @@
 using System;
 using EffNetGen.Runtime.Inference;
+using EffNetGen.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,24 +47,16 @@ public class LeakTests
     {
         manual_seed(2);
         using var model = new EfficientNetLite0(new ModelOptions { NumClasses = 4 });
-        model.train();
-        using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
+        // The recipe's whole step: schedule, label smoothing, RMSProp (TF), weight EMA.
+        using var trainer = new Trainer(model, EfficientNetB0.Training, new TrainerOptions(BatchSize: 2, StepsPerEpoch: 10));
         using var input = randn(2, 3, 32, 32);
         using var target = tensor(new long[] { 1, 3 });
-        void Step()
-        {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(model.call(input), target);
-            loss.backward();
-            optimizer.step();
-        }
-        Step();
+        trainer.TrainStep(input, target); // creates the optimizer state
         var before = Live;
 
         for (var i = 0; i < 30; i++)
         {
-            Step();
+            trainer.TrainStep(input, target);
         }
 
         Assert.Equal(before, Live);

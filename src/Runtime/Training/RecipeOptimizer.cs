@@ -46,6 +46,7 @@ public abstract class RecipeOptimizer : IDisposable
     /// <summary>Clears every gradient.</summary>
     public void ZeroGrad()
     {
+        using var scope = NewDisposeScope(); // each .grad is a new handle
         foreach (var (_, parameter, _) in _parameters)
         {
             parameter.grad?.zero_();
