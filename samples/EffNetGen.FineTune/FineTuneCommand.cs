@@ -20,10 +20,12 @@ internal static class FineTuneCommand
         var resolution = new Option<int?>("--resolution") { Description = "Input size (default: the variant's)." };
         var backbone = new Option<bool>("--train-backbone") { Description = "Train every layer, not only a new classifier on the frozen backbone." };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the fine-tuned weights (safetensors).", DefaultValueFactory = _ => new FileInfo("finetuned.safetensors") };
+        var learningRate = new Option<double?>("--lr") { Description = "Learning rate at --batch (default: the recipe's, scaled linearly to the batch)." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the new classifier, dropout and the shuffling: the same seed gives the same run.", DefaultValueFactory = _ => 0 };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Training checkpoint, saved after every epoch; training resumes from it when it exists." };
         var command = new RootCommand("Fine-tune a generated EfficientNet on an image folder with its spec's training recipe.")
         {
-            folder, model, weights, epochs, batch, resolution, backbone, output, checkpoint,
+            folder, model, weights, epochs, batch, learningRate, resolution, backbone, seed, output, checkpoint,
         };
         command.SetAction(parse =>
         {
@@ -36,7 +38,7 @@ internal static class FineTuneCommand
             {
                 var job = new FineTuneJob(
                     parse.GetRequiredValue(folder).FullName, parse.GetRequiredValue(model), parse.GetValue(weights)?.FullName,
-                    parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(resolution), parse.GetValue(backbone),
+                    parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(learningRate), parse.GetValue(resolution), parse.GetValue(backbone), parse.GetValue(seed),
                     parse.GetRequiredValue(output).FullName, parse.GetValue(checkpoint)?.FullName);
                 return job.Run(console);
             }

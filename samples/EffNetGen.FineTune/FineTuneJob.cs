@@ -19,7 +19,7 @@ namespace EffNetGen.FineTune;
 /// the trained weights and their moving average written as safetensors with the class names in its metadata.
 /// </summary>
 internal sealed record FineTuneJob(
-    string Folder, string Model, string? Weights, int Epochs, int Batch, int? Resolution, bool TrainBackbone, string Output, string? Checkpoint)
+    string Folder, string Model, string? Weights, int Epochs, int Batch, double? LearningRate, int? Resolution, bool TrainBackbone, int Seed, string Output, string? Checkpoint)
 {
     public int Run(IAnsiConsole console)
     {
@@ -31,7 +31,12 @@ internal sealed record FineTuneJob(
         var (train, validation) = ImageFolder.Open(Folder).Split(every: 5);
         var settings = info.Preprocess! with { Resolution = Resolution ?? info.Resolution };
         var recipe = (info.Training ?? EfficientNetB0.Training) with { Epochs = Epochs, WarmupEpochs = Math.Min(1, Epochs / 5.0) };
+        if (LearningRate is { } rate)
+        {
+            recipe = recipe with { LearningRate = rate, ReferenceBatchSize = Batch };
+        }
 
+        TorchSharp.torch.manual_seed(Seed);
         using var model = info.Create(numClasses: train.Classes.Count);
         if (Weights is not null)
         {
@@ -66,7 +71,7 @@ internal sealed record FineTuneJob(
                 var task = context.AddTask("training", maxValue: (double)Epochs * steps);
                 task.Value = trainer.Step;
                 trainer.Fit(
-                    epoch => train.Batches(Batch, settings, shuffleSeed: epoch, flip: true),
+                    epoch => train.Batches(Batch, settings, shuffleSeed: (Seed * 1_000) + epoch, flip: true),
                     new OnThisThread(p =>
                     {
                         task.Value = p.Step;

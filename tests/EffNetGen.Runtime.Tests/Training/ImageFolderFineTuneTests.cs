@@ -59,7 +59,7 @@ public class ImageFolderFineTuneTests(TrainedTextureModel trained, ITestOutputHe
         var train = WriteFolder(temp.File("train"), set: 400, count: 320);
         var unseen = WriteFolder(temp.File("unseen"), set: 401, count: 128);
         var (weights, checkpoint) = (temp.File("finetuned.safetensors"), temp.File("training.safetensors"));
-        var common = $"--model efficientnet_lite0 --weights \"{pretrained}\" --resolution 64 --batch 16 -o \"{weights}\" --checkpoint \"{checkpoint}\"";
+        var common = $"--model efficientnet_lite0 --weights \"{pretrained}\" --resolution 64 --batch 16 --lr 0.008 -o \"{weights}\" --checkpoint \"{checkpoint}\"";
 
         var (exitCode, log) = FineTune($"\"{train}\" --epochs 3 {common}");
         output.WriteLine(log);
