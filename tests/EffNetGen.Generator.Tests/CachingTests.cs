@@ -63,6 +63,25 @@ public class CachingTests
     }
 
     [Fact]
+    public void A_training_override_regenerates_only_its_variant()
+    {
+        // The recipe is part of the pipeline model: an edit to it must re-emit the class that carries it, and only that one.
+        var compilation = GeneratorHarness.Compilation();
+        var driver = GeneratorHarness.Driver(SpecA, SpecB).RunGenerators(compilation);
+        var text = SpecA.GetText()!.ToString();
+        Assert.Contains("variant B3 { width 1.2  depth 1.4  resolution 300  dropout 0.3 ", text);
+        var edited = new InMemoryText(SpecA.Path, text.Replace("variant B3 { width 1.2  depth 1.4  resolution 300  dropout 0.3 ",
+            "variant B3 { width 1.2  depth 1.4  resolution 300  dropout 0.3  training { lr 0.1 } "));
+
+        driver = driver.ReplaceAdditionalText(SpecA, edited).RunGenerators(compilation);
+
+        var models = driver.GetRunResult().Results.Single().TrackedSteps[TrackingNames.Models].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(10, models.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        var modified = Assert.Single(models, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("EfficientNetB3", modified.Value.ToString());
+    }
+
+    [Fact]
     public void An_edit_that_changes_nothing_resolved_stops_at_the_compile_step()
     {
         var compilation = GeneratorHarness.Compilation();
