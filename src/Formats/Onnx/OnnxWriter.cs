@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 
 namespace EffNetGen.Formats.Onnx;
@@ -152,18 +151,6 @@ public static class OnnxWriter
             .String(6, modelName + ", exported by EffNetGen: BatchNorm folded into the convolutions (eval statistics)")
             .Bytes(7, graph.Contents());
         model.Message(8, new ProtoMessage().String(1, "").Int64(2, Opset));
-        var temporary = path + ".tmp";
-        try
-        {
-            using (var file = File.Create(temporary))
-            {
-                file.Write(model.Contents().Span);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        AtomicFile.Write(path, file => file.Write(model.Contents().Span));
     }
 }

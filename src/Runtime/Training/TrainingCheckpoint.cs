@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using EffNetGen.Formats;
 using EffNetGen.Formats.Safetensors;
@@ -14,7 +13,7 @@ namespace EffNetGen.Runtime.Training;
 /// A training checkpoint in one safetensors file: <c>model.*</c> (the state_dict, loadable on its own with
 /// <c>LoadOptions.Select</c>), <c>ema.*</c>, <c>optimizer.*</c>, <c>rng</c> (the default generator's state, so dropout and
 /// stochastic depth continue as if never interrupted), and the step and EMA update count in the metadata.
-/// Written to a temporary file and moved into place; loaded only after every part has been checked.
+/// Written whole or not at all (<see cref="SafetensorsWriter"/>); loaded only after every part has been checked.
 /// </summary>
 public static class TrainingCheckpoint
 {
@@ -37,16 +36,7 @@ public static class TrainingCheckpoint
             ["step"] = step.ToString(CultureInfo.InvariantCulture),
             ["ema_updates"] = (ema?.Updates ?? 0).ToString(CultureInfo.InvariantCulture),
         };
-        var temporary = path + ".tmp";
-        try
-        {
-            SafetensorsWriter.Write(temporary, tensors, metadata);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        SafetensorsWriter.Write(path, tensors, metadata);
     }
 
     /// <summary>Restores model, EMA and optimizer state; returns the step.</summary>

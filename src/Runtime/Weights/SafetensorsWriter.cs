@@ -4,11 +4,15 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using EffNetGen.Formats;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Weights;
 
-/// <summary>Writes safetensors files: tensors sorted by name, the header padded to 8 bytes, data streamed tensor by tensor.</summary>
+/// <summary>
+/// Writes safetensors files: tensors sorted by name, the header padded to 8 bytes, data streamed tensor by tensor; whole or
+/// not at all (<see cref="AtomicFile"/>), so an interrupted save never leaves a truncated checkpoint in place.
+/// </summary>
 public static class SafetensorsWriter
 {
     /// <summary>Writes <paramref name="tensors"/> (and optional <paramref name="metadata"/>) to <paramref name="path"/>.</summary>
@@ -21,15 +25,17 @@ public static class SafetensorsWriter
         var prefix = new byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
 
-        using var stream = File.Create(path);
-        stream.Write(prefix);
-        stream.Write(json);
-        stream.Write(Enumerable.Repeat((byte)' ', padded - json.Length).ToArray());
-        foreach (var (_, tensor) in ordered)
+        AtomicFile.Write(path, stream =>
         {
-            using var contiguous = tensor.detach().cpu().contiguous();
-            contiguous.WriteBytesToStream(stream);
-        }
+            stream.Write(prefix);
+            stream.Write(json);
+            stream.Write(Enumerable.Repeat((byte)' ', padded - json.Length).ToArray());
+            foreach (var (_, tensor) in ordered)
+            {
+                using var contiguous = tensor.detach().cpu().contiguous();
+                contiguous.WriteBytesToStream(stream);
+            }
+        });
     }
 
     private static byte[] Header(IReadOnlyList<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
