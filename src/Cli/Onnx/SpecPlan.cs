@@ -44,28 +44,28 @@ public static class SpecPlan
     {
         var layers = new List<PlanLayer>();
         string Next() => prefix + layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var expanded = b.ExpandedChannels;
+        var (expanded, activation) = (b.ExpandedChannels, Map(b.Activation));
         if (b.Kind == ResolvedBlockKind.Inverted)
         {
             // The runtime's MBConv expands exactly when the expanded width differs from the input's.
             if (expanded != b.InputChannels)
             {
-                layers.Add(Conv(n, Next(), b.InputChannels, expanded, 1, 1, 1, Map(b.Activation)));
+                layers.Add(Conv(n, Next(), b.InputChannels, expanded, 1, 1, 1, activation));
             }
-            layers.Add(Conv(n, Next(), expanded, expanded, b.Kernel, b.Stride, expanded, Map(b.Activation)));
+            layers.Add(Conv(n, Next(), expanded, expanded, b.Kernel, b.Stride, expanded, activation));
         }
         else if (b.HasExpansion)
         {
-            layers.Add(Conv(n, Next(), b.InputChannels, expanded, b.Kernel, b.Stride, 1, Map(b.Activation)));
+            layers.Add(Conv(n, Next(), b.InputChannels, expanded, b.Kernel, b.Stride, 1, activation));
         }
         else
         {
-            layers.Add(Conv(n, Next(), b.InputChannels, b.OutputChannels, b.Kernel, b.Stride, 1, Map(b.Activation)));
+            layers.Add(Conv(n, Next(), b.InputChannels, b.OutputChannels, b.Kernel, b.Stride, 1, activation));
             return layers;
         }
         if (b.HasSqueezeExcitation)
         {
-            layers.Add(new SqueezeLayer(Next(), expanded, b.SqueezeChannels, Map(b.Activation)));
+            layers.Add(new SqueezeLayer(Next(), expanded, b.SqueezeChannels, activation));
         }
         layers.Add(Conv(n, Next(), expanded, b.OutputChannels, 1, 1, 1, LayerActivation.None));
         return layers;
