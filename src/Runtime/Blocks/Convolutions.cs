@@ -33,21 +33,40 @@ public sealed class Conv2dSame : nn.Module<Tensor, Tensor>
         (_stride, _groups) = (stride, groups);
         weight = new TorchSharp.Modules.Parameter(empty(new[] { output, input / groups, kernel, kernel }, device: device));
         this.bias = bias ? new TorchSharp.Modules.Parameter(zeros(new[] { output }, device: device)) : null;
-        register_parameter("weight", weight);
-        if (this.bias is not null)
-        {
-            register_parameter("bias", this.bias);
-        }
     }
 
-    // Settable: Module.to(dtype or device) replaces registered parameters through the members of the same name, and
-    // threw "Property set method not found" on every 'same'-padding model while these were get-only.
+    // Module.to(dtype or device) converts each registered parameter and hands the copy to the public property of the
+    // same name, expecting the setter to register it in the old one's place (as TorchSharp's Conv2d does). An
+    // auto-property kept the old, unconverted parameter registered: state_dict and loading then missed the tensors
+    // that forward used.
 
     /// <summary>The kernel, [out, in/groups, k, k].</summary>
-    public TorchSharp.Modules.Parameter weight { get; private set; }
+    public TorchSharp.Modules.Parameter weight
+    {
+        get => _weight!;
+        set => _weight = Register(nameof(weight), _weight, value)!;
+    }
 
     /// <summary>The bias, or null.</summary>
-    public TorchSharp.Modules.Parameter? bias { get; private set; }
+    public TorchSharp.Modules.Parameter? bias
+    {
+        get => _bias;
+        set => _bias = Register(nameof(bias), _bias, value);
+    }
+
+    private TorchSharp.Modules.Parameter? _weight;
+    private TorchSharp.Modules.Parameter? _bias;
+
+    private TorchSharp.Modules.Parameter? Register(string name, TorchSharp.Modules.Parameter? old, TorchSharp.Modules.Parameter? value)
+    {
+        if (ReferenceEquals(old, value))
+        {
+            return old;
+        }
+        old?.Dispose();
+        ConditionallyRegisterParameter(name, value);
+        return value;
+    }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
