@@ -144,7 +144,7 @@ public class OnnxTests
     });
 
     /// <summary>Loads and runs the model in ONNX Runtime (default graph optimizations); returns what it warned about.</summary>
-    private static List<float[]> RunOnnx(string path, Tensor input, out List<string> warnings, params string[] outputNames)
+    internal static List<float[]> RunOnnx(string path, Tensor input, out List<string> warnings, params string[] outputNames)
     {
         outputNames = outputNames.Length > 0 ? outputNames : new[] { "logits" };
         _ = Environment.Value;

@@ -1,56 +1,118 @@
-using System.IO;
+using System;
 using System.Linq;
-using EffNetGen.Formats.Safetensors;
-using EffNetGen.Runtime.Weights;
-using EffNetGen.Tests.Shared;
+using EffNetGen.Runtime.Inference;
+using EffNetGen.Runtime.Onnx;
+using EffNetGen.Runtime.Tests.Training;
+using EffNetGen.Runtime.Tests.Weights;
+using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace EffNetGen.Runtime.Tests.Weights;
+namespace EffNetGen.Runtime.Tests.Reference;
 
-/// <summary>A fact that runs once tools/make_reference_fixtures.py has produced its folder, and is skipped with the reason until then.</summary>
-internal sealed class FixtureFactAttribute : FactAttribute
+/// <summary>
+/// The generated models against logits PyTorch computed with torchvision's and timm's own modules, for the same weights
+/// (tests/fixtures/logits): eval in float32 and float64, the inference path at 1 and 2 threads in both layouts, and ONNX
+/// Runtime on the exported model. float32 must agree with PyTorch's float64 logits to 1e-4 (PyTorch's own float32: 4e-7
+/// to 4e-6); float64 to 1e-10.
+/// </summary>
+[Collection(SequentialRandomCollection.Name)] // sets libtorch's thread count, which is global to the process
+public class ReferenceLogitsTests
 {
-    public FixtureFactAttribute(string fixture)
+    private readonly ITestOutputHelper _output;
+
+    public ReferenceLogitsTests(ITestOutputHelper output) => _output = output;
+
+    [Theory]
+    [InlineData("torchvision", "efficientnet_b0", "efficientnet_b0")]
+    [InlineData("torchvision", "efficientnet_b5", "efficientnet_b5")]
+    [InlineData("torchvision", "efficientnet_v2_s", "efficientnet_v2_s")]
+    [InlineData("timm", "tf_efficientnet_b0", "tf_efficientnet_b0")]
+    [InlineData("timm", "efficientnet_lite0", "efficientnet_lite0")]
+    [InlineData("timm", "efficientnet_es", "efficientnet_es")]
+    public void Every_path_reproduces_the_references_logits(string source, string referenceModel, string model)
     {
-        if (!Directory.Exists(ReferenceFixtureTests.Folder(fixture)))
+        var fixture = new ReferenceFixture(source, referenceModel);
+        using var network = EffNetModels.Create(model);
+        using var folder = new TempFolder();
+        fixture.LoadInto(network, folder.File("checkpoint.safetensors"));
+        network.eval();
+        using var scope = NewDisposeScope();
+        var input = fixture.Input();
+        var expected = fixture.Logits64;
+        Assert.True(Relative(fixture.Logits32, expected) < 1e-5, "the fixture itself: PyTorch's float32 and float64 disagree");
+        Assert.True((expected[0] - expected[1]).norm().item<double>() > 1e-2 * expected[0].norm().item<double>(), "the logits do not depend on the image");
+
+        var threads = get_num_threads();
+        try
         {
-            Skip = $"tests/fixtures/{fixture} does not exist yet: run tools/make_reference_fixtures.py on a machine with PyTorch, torchvision and timm, and commit its output.";
+            foreach (var count in new[] { 1, 2 })
+            {
+                set_num_threads(count);
+                using (no_grad())
+                {
+                    AssertClose(network.call(input), expected, 1e-4, $"eval float32, {count} thread(s)");
+                }
+                foreach (var channelsLast in new[] { true, false })
+                {
+                    using var inference = network.ForInference(channelsLast);
+                    AssertClose(inference.Forward(input), expected, 1e-4, $"ForInference({(channelsLast ? "channels-last" : "NCHW")}), {count} thread(s)");
+                }
+            }
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+
+        var onnx = folder.File("model.onnx");
+        network.ExportOnnx(onnx);
+        var onnxLogits = tensor(OnnxTests.RunOnnx(onnx, input, out _)[0], expected.shape);
+        AssertClose(onnxLogits, expected, 1e-4, "ONNX Runtime");
+
+        network.to(ScalarType.Float64);
+        using (no_grad())
+        {
+            AssertClose(network.call(input.to(ScalarType.Float64)), expected, 1e-10, "eval float64");
         }
     }
-}
 
-/// <summary>The generated models against logits PyTorch computed with the reference implementations.</summary>
-public class ReferenceFixtureTests
-{
-    public static string Folder(string fixture) => Repository.PathOf("tests", "fixtures", fixture);
-
-    [FixtureFact("torchvision_efficientnet_b0")]
-    public void B0_with_torchvisions_weights_reproduces_torchvisions_logits()
+    /// <summary>Converting first, then loading (what a float64 or GPU user does): every parameter converted, the same logits.</summary>
+    [Theory]
+    [InlineData("timm", "tf_efficientnet_b0", "tf_efficientnet_b0")] // 'same' padding: Conv2dSame
+    [InlineData("torchvision", "efficientnet_b0", "efficientnet_b0")]
+    public void A_model_converted_before_loading_reproduces_the_reference_in_float64(string source, string referenceModel, string model)
     {
-        using var model = new EfficientNetB0();
-        AssertReproduces(model, "torchvision_efficientnet_b0", new LoadOptions());
-    }
+        var fixture = new ReferenceFixture(source, referenceModel);
+        using var network = EffNetModels.Create(model);
+        network.to(ScalarType.Float64);
+        using var folder = new TempFolder();
 
-    [FixtureFact("timm_tf_efficientnet_b0")]
-    public void TfEfficientNetB0_with_timms_weights_reproduces_timms_logits()
-    {
-        using var model = new TfEfficientNetB0();
-        AssertReproduces(model, "timm_tf_efficientnet_b0", TimmNames.LoadOptions(model));
-    }
+        fixture.LoadInto(network, folder.File("checkpoint.safetensors"));
 
-    private static void AssertReproduces(EfficientNetModule model, string fixture, LoadOptions options)
-    {
-        var folder = Folder(fixture);
-        model.LoadSafetensors(Path.Combine(folder, "model.safetensors.index.json"), options);
-        model.eval();
-        var io = SafetensorsFile.Open(Path.Combine(folder, "io.safetensors"));
+        Assert.All(network.named_parameters(), p => Assert.True(p.parameter.dtype == ScalarType.Float64, $"{p.name} is {p.parameter.dtype}"));
+        Assert.All(network.state_dict().Where(s => s.Value.is_floating_point()), s => Assert.True(s.Value.dtype == ScalarType.Float64, $"{s.Key} is {s.Value.dtype}"));
+        network.eval();
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+        using (no_grad())
+        {
+            AssertClose(network.call(fixture.Input().to(ScalarType.Float64)), fixture.Logits64, 1e-10, "eval float64");
+        }
+        network.to(ScalarType.Float32);
+        using var inference = network.ForInference();
+        AssertClose(inference.Forward(fixture.Input()), fixture.Logits64, 1e-4, "converted back: ForInference float32");
+    }
 
-        var logits = model.call(io.ReadTensor("input"));
+    private void AssertClose(Tensor actual, Tensor expected, double tolerance, string what)
+    {
+        var relative = Relative(actual, expected);
+        _output.WriteLine($"{what}: relative L2 {relative:E2}");
+        Assert.True(relative < tolerance, $"{what}: relative L2 {relative:E2} against PyTorch's float64 logits (tolerance {tolerance:E0})");
+    }
 
-        var expected = io.ReadTensor("logits");
-        var relativeError = (logits - expected).norm().item<float>() / expected.norm().item<float>();
-        Assert.True(relativeError < 1e-4, $"{fixture}: relative L2 error {relativeError}");
+    private static double Relative(Tensor actual, Tensor expected)
+    {
+        using var difference = actual.to(ScalarType.Float64) - expected;
+        return difference.norm().item<double>() / expected.norm().item<double>();
     }
 }

@@ -1,0 +1,75 @@
+using System;
+using System.Linq;
+using EffNetGen.Runtime.Weights;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Tests.Reference;
+
+/// <summary>
+/// state_dict names and shapes against the key lists torchvision's and timm's own models produced
+/// (tests/fixtures/keys): every shipped variant that has a reference model.
+/// </summary>
+public class ReferenceNamesTests
+{
+    [Theory]
+    [InlineData("efficientnet_b0")]
+    [InlineData("efficientnet_b1")]
+    [InlineData("efficientnet_b2")]
+    [InlineData("efficientnet_b3")]
+    [InlineData("efficientnet_b4")]
+    [InlineData("efficientnet_b5")]
+    [InlineData("efficientnet_b6")]
+    [InlineData("efficientnet_b7")]
+    [InlineData("efficientnet_v2_s")]
+    [InlineData("efficientnet_v2_m")]
+    [InlineData("efficientnet_v2_l")]
+    public void The_state_dict_is_torchvisions_in_names_and_shapes(string model)
+    {
+        using var network = EffNetModels.Create(model, device: META); // shapes only: no memory, no initialisation
+
+        // Sorted: TorchSharp's state_dict lists every parameter before the buffers, PyTorch's goes module by module.
+        var actual = network.state_dict().Select(s => ReferenceKeys.Format(s.Key, s.Value.shape)).Order(StringComparer.Ordinal).ToList();
+
+        var expected = ReferenceKeys.Of("torchvision", model).Select(k => ReferenceKeys.Format(k.Name, k.Shape)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData("efficientnet_b0", "efficientnet_b0")]
+    [InlineData("efficientnet_b3", "efficientnet_b3")]
+    [InlineData("efficientnet_b7", "efficientnet_b7")]
+    [InlineData("efficientnet_b8", "efficientnet_b8")]
+    [InlineData("efficientnet_l2", "efficientnet_l2")]
+    [InlineData("tf_efficientnet_b0", "tf_efficientnet_b0")]
+    [InlineData("tf_efficientnet_b1", "tf_efficientnet_b1")]
+    [InlineData("tf_efficientnet_b2", "tf_efficientnet_b2")]
+    [InlineData("tf_efficientnet_b3", "tf_efficientnet_b3")]
+    [InlineData("tf_efficientnet_b4", "tf_efficientnet_b4")]
+    [InlineData("tf_efficientnet_b5", "tf_efficientnet_b5")]
+    [InlineData("tf_efficientnet_b6", "tf_efficientnet_b6")]
+    [InlineData("tf_efficientnet_b7", "tf_efficientnet_b7")]
+    [InlineData("tf_efficientnet_b8", "tf_efficientnet_b8")]
+    [InlineData("tf_efficientnet_l2", "tf_efficientnet_l2")]
+    [InlineData("efficientnet_lite0", "efficientnet_lite0")]
+    [InlineData("efficientnet_lite1", "efficientnet_lite1")]
+    [InlineData("efficientnet_lite2", "efficientnet_lite2")]
+    [InlineData("efficientnet_lite3", "efficientnet_lite3")]
+    [InlineData("efficientnet_lite4", "efficientnet_lite4")]
+    [InlineData("efficientnet_es", "efficientnet_es")]
+    [InlineData("efficientnet_em", "efficientnet_em")]
+    [InlineData("efficientnet_el", "efficientnet_el")]
+    [InlineData("efficientnet_v2_s", "efficientnetv2_s")]
+    [InlineData("efficientnet_v2_m", "efficientnetv2_m")]
+    [InlineData("efficientnet_v2_l", "efficientnetv2_l")]
+    [InlineData("mobilenet_v2_w100", "mobilenetv2_100")]
+    public void TimmNames_gives_timms_names_and_shapes(string model, string timmModel)
+    {
+        using var network = EffNetModels.Create(model, device: META); // shapes only: no memory, no initialisation
+        var names = TimmNames.For(network);
+
+        var actual = network.state_dict().Select(s => ReferenceKeys.Format(names[s.Key], s.Value.shape)).Order(StringComparer.Ordinal).ToList();
+
+        var expected = ReferenceKeys.Of("timm", timmModel).Select(k => ReferenceKeys.Format(k.Name, k.Shape)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, actual);
+    }
+}
