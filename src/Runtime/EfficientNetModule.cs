@@ -43,6 +43,7 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         register_module("avgpool", _avgpool);
         register_module("classifier", _classifier);
         InitializeWeights();
+        Platform.OneDnnProbe.WarnIfAffected(this);
     }
 
     /// <summary>The feature extractor (<c>features</c>): stem, one <c>Sequential</c> per stage, head.</summary>

@@ -13,11 +13,13 @@ internal sealed class FoldedConv : IDisposable
     private readonly long _stride;
     private readonly long _groups;
     private readonly bool _samePadding;
+    private readonly bool _pointwise;
     private readonly Activation _activation;
 
     /// <summary>
     /// Folds <paramref name="layer"/>: w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε).
-    /// The weight is stored channels-last, which libtorch's CPU convolutions prefer.
+    /// The weight is stored channels-last, which libtorch's CPU convolutions prefer; a channels-last stride-1 1×1
+    /// convolution keeps it as the [out, in] matrix of <see cref="Pointwise"/>.
     /// </summary>
     public FoldedConv(ConvNormActivation layer, bool channelsLast)
     {
@@ -25,16 +27,38 @@ internal sealed class FoldedConv : IDisposable
         var norm = layer.Norm;
         using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
         using var folded = layer.ConvWeight * scale.view(-1, 1, 1, 1);
-        _weight = channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
+        _pointwise = channelsLast && folded.shape[2] == 1 && folded.shape[3] == 1 && layer.Stride == 1 && layer.Groups == 1;
+        _weight = _pointwise ? folded.flatten(1).detach().clone() : channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
         _bias = (norm.bias! - (norm.running_mean! * scale)).detach().clone();
         (_stride, _groups, _samePadding, _activation) = (layer.Stride, layer.Groups, layer.SamePadding, layer.ActivationKind);
+    }
+
+    /// <summary>
+    /// A stride-1 1×1 convolution of a channels-last <paramref name="input"/> [N, C, H, W] as one matrix product,
+    /// [N·H·W, C] × [C, out] + bias, returned as a channels-last [N, out, H, W] view. libtorch 2.10 hands these to
+    /// oneDNN's <c>brgconv_1x1</c>, which computes some shapes wrong at 2 threads and dies with SIGFPE on others
+    /// (docs/reliability.md); the product runs on the BLAS matrix multiply, at least as fast.
+    /// </summary>
+    internal static Tensor Pointwise(Tensor input, Tensor matrix, Tensor? bias)
+    {
+        var (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3]);
+        using var nhwc = input.permute(0, 2, 3, 1);
+        using var rows = nhwc.reshape(batch * height * width, input.shape[1]);
+        using var transposed = matrix.t();
+        using var product = bias is null ? rows.mm(transposed) : bias.addmm(rows, transposed);
+        using var image = product.view(batch, height, width, matrix.shape[0]);
+        return image.permute(0, 3, 1, 2);
     }
 
     /// <summary>Convolution, bias and activation; the activation runs in place on the fresh output.</summary>
     public Tensor Apply(Tensor input)
     {
-        var kernel = _weight.shape[2];
         Tensor output;
+        if (_pointwise)
+        {
+            return Activate(Pointwise(input, _weight, _bias), _activation);
+        }
+        var kernel = _weight.shape[2];
         if (_samePadding)
         {
             using var padded = nn.functional.pad(input, Conv2dSame.Padding(input, kernel, _stride));
