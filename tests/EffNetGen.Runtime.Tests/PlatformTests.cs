@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.InteropServices;
+using EffNetGen.Runtime.Platform;
+using EffNetGen.Runtime.Tests.Training;
+using EffNetGen.Tests.Shared;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace EffNetGen.Runtime.Tests;
+
+/// <summary>
+/// libtorch 2.10's oneDNN float32 defect (issue 15) on this machine: plain libtorch reproduced without the guard (in a
+/// child process, so that a SIGFPE is a result, not the end of the test run), and the guarded computations checked.
+/// </summary>
+[Collection(SequentialRandomCollection.Name)] // sets libtorch's thread count, which is global to the process
+public class PlatformTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void The_guard_caps_oneDNN_exactly_on_AVX512_CPUs()
+    {
+        output.WriteLine($"{OneDnnGuard.Description}; CPU AVX-512F: {OneDnnGuard.CpuHasAvx512}");
+        switch (OneDnnGuard.State)
+        {
+            case OneDnnGuardState.Engaged:
+                Assert.True(OneDnnGuard.CpuHasAvx512);
+                Assert.Equal("AVX2", Marshal.PtrToStringAnsi(getenv("ONEDNN_MAX_CPU_ISA"))); // what oneDNN itself reads
+                break;
+            case OneDnnGuardState.NotNeeded:
+                Assert.False(OneDnnGuard.CpuHasAvx512);
+                break;
+            case OneDnnGuardState.UserSetting:
+                Assert.True(getenv("ONEDNN_MAX_CPU_ISA") != IntPtr.Zero || getenv("DNNL_MAX_CPU_ISA") != IntPtr.Zero);
+                break;
+            default:
+                Assert.Equal("0", Environment.GetEnvironmentVariable(OneDnnGuard.SwitchVariable));
+                break;
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Every_probed_convolution_is_correct_as_EffNetGen_computes_it(int threads)
+    {
+        var before = get_num_threads();
+        set_num_threads(threads);
+        try
+        {
+            // Includes the 1×1 shape that died with SIGFPE in libtorch's channels-last convolution (256→1024, 14×14).
+            var checks = OneDnnProbe.Run(OneDnnProbe.CaseKind.Dense | OneDnnProbe.CaseKind.PointwiseByInferencePath);
+
+            Assert.Equal(5, checks.Count);
+            Assert.All(checks, c => Assert.True(c.Correct, $"{c.Case}: float32 vs float64 {c.RelativeError:E2} ({OneDnnGuard.Description})"));
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Plain_libtorch_without_the_guard_is_wrong_only_where_the_guard_engages(int threads)
+    {
+        var check = Repository.PathOf("tools", "EffNetGen.PlatformCheck", "bin", Repository.Configuration, "net10.0", "EffNetGen.PlatformCheck.dll");
+        var (exitCode, log) = ProcessRunner.Run("dotnet", $"\"{check}\" case off {threads}", Repository.Root,
+            new Dictionary<string, string> { [OneDnnGuard.SwitchVariable] = "0" });
+        var cells = log.Split('\n').Select(l => l.Split('\t')).Where(f => f.Length == 2).ToList();
+        var wrong = cells.Where(c => !(double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture) < 1e-4)).Select(c => $"{c[0]}: {c[1]}").ToList();
+        var affected = exitCode != 0 || wrong.Count > 0;
+
+        output.WriteLine($"AVX-512F: {OneDnnGuard.CpuHasAvx512}, {threads} thread(s), guard off: " +
+            (affected ? $"AFFECTED (exit code {exitCode}; {string.Join("; ", wrong)})" : $"not affected ({cells.Count} cases within 1e-4)"));
+        Assert.True(exitCode != 0 || cells.Count == 5, log);
+        Assert.True(!affected || OneDnnGuard.CpuHasAvx512, $"the defect shows on a CPU without AVX-512F, where the guard does not engage:\n{log}");
+    }
+
+    [DllImport("libc")]
+    private static extern IntPtr getenv(string name);
+}
