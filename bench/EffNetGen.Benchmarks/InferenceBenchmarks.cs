@@ -43,7 +43,7 @@ public class InferenceBenchmarks
         var (_, _, width, depth, _) = Variant(Model);
         var model = new TorchvisionStyle(width, depth);
         model.eval();
-        Prepare(model, input => NoGrad(() => model.call(input)));
+        Prepare("(a) module-per-layer", model, input => NoGrad(() => model.call(input)), OutputCheck.Float64Eval(model));
     }
 
     [GlobalSetup(Target = nameof(GeneratedEval))]
@@ -51,7 +51,7 @@ public class InferenceBenchmarks
     {
         var model = Variant(Model).Create();
         model.eval();
-        Prepare(model, input => NoGrad(() => model.call(input)));
+        Prepare("(b) generated, eval", model, input => NoGrad(() => model.call(input)), OutputCheck.Float64Eval(model));
     }
 
     [GlobalSetup(Target = nameof(ForInference))]
@@ -66,13 +66,9 @@ public class InferenceBenchmarks
     {
         set_num_threads(2);
         _onnxPath = Path.Combine(Path.GetTempPath(), $"effnetgen-bench-{Model}-{Environment.ProcessId}.onnx");
-        using (var model = Variant(Model).Create())
-        {
-            model.eval();
-            model.ExportOnnx(_onnxPath);
-        }
         var resolution = Variant(Model).Resolution;
         _input = randn(Batch, 3, resolution, resolution);
+        using var expected = ExportAndEvaluate(_input);
         var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
         var session = new InferenceSession(_onnxPath, options);
         var value = OrtValue.CreateTensorValueFromMemory(_input.data<float>().ToArray(), _input.shape);
@@ -83,6 +79,19 @@ public class InferenceBenchmarks
         {
             using var result = session.Run(run, inputs, new[] { value }, outputs);
         };
+        using (var result = session.Run(run, inputs, new[] { value }, outputs))
+        {
+            OutputCheck.Require($"(d) ONNX Runtime, {Model}, batch {Batch}", tensor(result[0].GetTensorDataAsSpan<float>().ToArray(), expected.shape), expected);
+        }
+    }
+
+    /// <summary>Writes the ONNX model of a fresh <see cref="Model"/> and returns that model's float64 eval logits for <paramref name="input"/>.</summary>
+    private Tensor ExportAndEvaluate(Tensor input)
+    {
+        using var model = Variant(Model).Create();
+        model.eval();
+        model.ExportOnnx(_onnxPath!);
+        return OutputCheck.Float64Eval(model)(input);
     }
 
     [Benchmark(Baseline = true, Description = "(a) module-per-layer")]
@@ -118,14 +127,19 @@ public class InferenceBenchmarks
         using var model = Variant(Model).Create();
         model.eval();
         var folded = model.ForInference(channelsLast);
-        Prepare(folded, folded.Forward);
+        Prepare(channelsLast ? "(c) ForInference" : "(c') ForInference, NCHW", folded, folded.Forward, OutputCheck.Float64Eval(model));
     }
 
-    private void Prepare(IDisposable model, Func<Tensor, Tensor> forward)
+    /// <summary>Sets up the timed forward, after <see cref="OutputCheck"/> has compared its output with <paramref name="reference"/>'s.</summary>
+    private void Prepare(string what, IDisposable model, Func<Tensor, Tensor> forward, Func<Tensor, Tensor> reference)
     {
         set_num_threads(2);
         var resolution = Variant(Model).Resolution;
         var input = randn(Batch, 3, resolution, resolution);
+        using (var scope = NewDisposeScope())
+        {
+            OutputCheck.Require($"{what}, {Model}, batch {Batch}", forward(input), reference(input));
+        }
         (_model, _input, _forward) = (model, input, () =>
         {
             using var scope = NewDisposeScope();
