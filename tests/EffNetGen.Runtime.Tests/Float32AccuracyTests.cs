@@ -30,26 +30,18 @@ public class Float32AccuracyTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         var input = randn(2, model.InputChannels, 64, 64);
         var results = new List<(string What, Tensor Output)>();
-        var threads = get_num_threads();
-        try
+        foreach (var count in new[] { 1, 2 })
         {
-            foreach (var count in new[] { 1, 2 })
+            using var threads = ThreadCount.Set(count);
+            using (no_grad())
             {
-                set_num_threads(count);
-                using (no_grad())
-                {
-                    results.Add(($"eval, {count} thread(s)", model.call(input)));
-                }
-                foreach (var channelsLast in new[] { true, false })
-                {
-                    using var inference = model.ForInference(channelsLast);
-                    results.Add(($"ForInference({(channelsLast ? "channels-last" : "NCHW")}), {count} thread(s)", inference.Forward(input)));
-                }
+                results.Add(($"eval, {count} thread(s)", model.call(input)));
             }
-        }
-        finally
-        {
-            set_num_threads(threads);
+            foreach (var channelsLast in new[] { true, false })
+            {
+                using var inference = model.ForInference(channelsLast);
+                results.Add(($"ForInference({(channelsLast ? "channels-last" : "NCHW")}), {count} thread(s)", inference.Forward(input)));
+            }
         }
 
         model.to(ScalarType.Float64);

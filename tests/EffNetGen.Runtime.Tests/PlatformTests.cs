@@ -6,7 +6,6 @@ using EffNetGen.Runtime.Platform;
 using EffNetGen.Runtime.Tests.Training;
 using EffNetGen.Tests.Shared;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests;
 
@@ -44,20 +43,13 @@ public class PlatformTests(ITestOutputHelper output)
     [InlineData(2)]
     public void Every_probed_convolution_is_correct_as_EffNetGen_computes_it(int threads)
     {
-        var before = get_num_threads();
-        set_num_threads(threads);
-        try
-        {
-            // Includes the 1×1 shape that died with SIGFPE in libtorch's channels-last convolution (256→1024, 14×14).
-            var checks = OneDnnProbe.Run(OneDnnProbe.CaseKind.Dense | OneDnnProbe.CaseKind.PointwiseByInferencePath);
+        using var count = ThreadCount.Set(threads);
 
-            Assert.Equal(5, checks.Count);
-            Assert.All(checks, c => Assert.True(c.Correct, $"{c.Case}: float32 vs float64 {c.RelativeError:E2} ({OneDnnGuard.Description})"));
-        }
-        finally
-        {
-            set_num_threads(before);
-        }
+        // Includes the 1×1 shape that died with SIGFPE in libtorch's channels-last convolution (256→1024, 14×14).
+        var checks = OneDnnProbe.Run(OneDnnProbe.CaseKind.Dense | OneDnnProbe.CaseKind.PointwiseByInferencePath);
+
+        Assert.Equal(5, checks.Count);
+        Assert.All(checks, c => Assert.True(c.Correct, $"{c.Case}: float32 vs float64 {c.RelativeError:E2} ({OneDnnGuard.Description})"));
     }
 
     [Theory]

@@ -19,7 +19,7 @@ internal sealed class FoldedConv : IDisposable
     /// <summary>
     /// Folds <paramref name="layer"/>: w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε).
     /// The weight is stored channels-last, which libtorch's CPU convolutions prefer; a channels-last stride-1 1×1
-    /// convolution keeps it as the [out, in] matrix of <see cref="Pointwise"/>.
+    /// convolution keeps it as the [in, out] matrix of <see cref="Pointwise"/>.
     /// </summary>
     public FoldedConv(ConvNormActivation layer, bool channelsLast)
     {
@@ -28,25 +28,25 @@ internal sealed class FoldedConv : IDisposable
         using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
         using var folded = layer.ConvWeight * scale.view(-1, 1, 1, 1);
         _pointwise = channelsLast && folded.shape[2] == 1 && folded.shape[3] == 1 && layer.Stride == 1 && layer.Groups == 1;
-        _weight = _pointwise ? folded.flatten(1).detach().clone() : channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
+        _weight = _pointwise ? folded.flatten(1).t().contiguous().detach() : channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
         _bias = (norm.bias! - (norm.running_mean! * scale)).detach().clone();
         (_stride, _groups, _samePadding, _activation) = (layer.Stride, layer.Groups, layer.SamePadding, layer.ActivationKind);
     }
 
     /// <summary>
     /// A stride-1 1×1 convolution of a channels-last <paramref name="input"/> [N, C, H, W] as one matrix product,
-    /// [N·H·W, C] × [C, out] + bias, returned as a channels-last [N, out, H, W] view. libtorch 2.10 hands these to
-    /// oneDNN's <c>brgconv_1x1</c>, which computes some shapes wrong at 2 threads and dies with SIGFPE on others
-    /// (docs/reliability.md); the product runs on the BLAS matrix multiply, at least as fast.
+    /// [N·H·W, C] × <paramref name="matrix"/> [C, out] + bias, returned as a channels-last [N, out, H, W] view.
+    /// libtorch 2.10 hands these convolutions to oneDNN's <c>brgconv_1x1</c>, which computes some shapes wrong at 2
+    /// threads on AVX-512 CPUs and dies with SIGFPE on others (docs/reliability.md); the matrix product is as fast
+    /// (docs/performance.md).
     /// </summary>
     internal static Tensor Pointwise(Tensor input, Tensor matrix, Tensor? bias)
     {
         var (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3]);
         using var nhwc = input.permute(0, 2, 3, 1);
         using var rows = nhwc.reshape(batch * height * width, input.shape[1]);
-        using var transposed = matrix.t();
-        using var product = bias is null ? rows.mm(transposed) : bias.addmm(rows, transposed);
-        using var image = product.view(batch, height, width, matrix.shape[0]);
+        using var product = bias is null ? rows.mm(matrix) : bias.addmm(rows, matrix);
+        using var image = product.view(batch, height, width, matrix.shape[1]);
         return image.permute(0, 3, 1, 2);
     }
 

@@ -72,7 +72,7 @@ public static class OneDnnProbe
             if (kinds.HasFlag(CaseKind.PointwiseByInferencePath))
             {
                 checks.Add(Check(name, generator, batch, input, output, size, 1, true,
-                    (x, w) => FoldedConv.Pointwise(x, w.flatten(1), null)));
+                    (x, w) => FoldedConv.Pointwise(x, w.flatten(1).t(), null)));
             }
         }
         return checks;

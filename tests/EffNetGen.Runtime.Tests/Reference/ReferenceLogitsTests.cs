@@ -43,26 +43,18 @@ public class ReferenceLogitsTests
         Assert.True(Relative(fixture.Logits32, expected) < 1e-5, "the fixture itself: PyTorch's float32 and float64 disagree");
         Assert.True((expected[0] - expected[1]).norm().item<double>() > 1e-2 * expected[0].norm().item<double>(), "the logits do not depend on the image");
 
-        var threads = get_num_threads();
-        try
+        foreach (var count in new[] { 1, 2 })
         {
-            foreach (var count in new[] { 1, 2 })
+            using var threads = ThreadCount.Set(count);
+            using (no_grad())
             {
-                set_num_threads(count);
-                using (no_grad())
-                {
-                    AssertClose(network.call(input), expected, 1e-4, $"eval float32, {count} thread(s)");
-                }
-                foreach (var channelsLast in new[] { true, false })
-                {
-                    using var inference = network.ForInference(channelsLast);
-                    AssertClose(inference.Forward(input), expected, 1e-4, $"ForInference({(channelsLast ? "channels-last" : "NCHW")}), {count} thread(s)");
-                }
+                AssertClose(network.call(input), expected, 1e-4, $"eval float32, {count} thread(s)");
             }
-        }
-        finally
-        {
-            set_num_threads(threads);
+            foreach (var channelsLast in new[] { true, false })
+            {
+                using var inference = network.ForInference(channelsLast);
+                AssertClose(inference.Forward(input), expected, 1e-4, $"ForInference({(channelsLast ? "channels-last" : "NCHW")}), {count} thread(s)");
+            }
         }
 
         var onnx = folder.File("model.onnx");

@@ -30,6 +30,10 @@ public class LearningTests(TrainedTextureModel trained, ITestOutputHelper output
     public void Fine_tuning_only_a_new_head_on_the_frozen_backbone_learns_a_new_task()
     {
         static int AxisAligned(int texture) => texture <= 1 ? 1 : 0;
+        // The new head's initialisation and dropout draw from libtorch's global generator: seeded, so the result does not
+        // depend on which tests ran before. 30 steps were not enough: 75–90 % held out for seeds 30–34 (it passed or
+        // failed with the test order); 60 steps reach 100 % for each of them.
+        manual_seed(30);
         using var model = new EfficientNetLite0(new ModelOptions { NumClasses = 4 });
         using (no_grad())
         {
@@ -44,12 +48,12 @@ public class LearningTests(TrainedTextureModel trained, ITestOutputHelper output
         var backbone = model.state_dict().Where(p => !p.Key.StartsWith("classifier.", System.StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value.clone());
         var before = Trainer.Accuracy(model, TrainedTextureModel.HeldOut(AxisAligned));
         var recipe = trained.Recipe with { WarmupEpochs = 0, Ema = 0, LearningRate = trained.Recipe.LearningRate * 4 };
-        using var trainer = new Trainer(model, recipe, new TrainerOptions(32, StepsPerEpoch: 30, Epochs: 1) { ApplyNormMomentum = false });
+        using var trainer = new Trainer(model, recipe, new TrainerOptions(32, StepsPerEpoch: 60, Epochs: 1) { ApplyNormMomentum = false });
 
-        trainer.Fit(_ => TextureDataset.Batches(200, 30, 32, AxisAligned));
+        trainer.Fit(_ => TextureDataset.Batches(200, 60, 32, AxisAligned));
         var after = trainer.Evaluate(TrainedTextureModel.HeldOut(AxisAligned));
 
-        output.WriteLine($"new task: {before:P1} before, {after:P1} after 30 steps of the head");
+        output.WriteLine($"new task: {before:P1} before, {after:P1} after 60 steps of the head");
         Assert.True(after >= 0.9, $"held-out accuracy {after:P1}");
         Assert.All(backbone, p => Assert.True(p.Value.eq(model.state_dict()[p.Key]).all().item<bool>(), $"{p.Key} changed"));
     }
