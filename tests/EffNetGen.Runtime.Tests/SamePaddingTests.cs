@@ -1,3 +1,4 @@
+using System.Linq;
 using EffNetGen.Runtime.Blocks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -38,5 +39,25 @@ public class SamePaddingTests
     {
         using var conv = Convolutions.Create(2, 3, 3, 1, 1, bias: false, new LayerSettings(new NormSettings(1e-3, 0.1), Padding.Same));
         Assert.IsType<TorchSharp.Modules.Conv2d>(conv);
+    }
+
+    /// <summary>
+    /// Module.to(dtype or device) replaces each registered parameter through the property of the same name: the
+    /// registered one, the property and forward must all be the converted tensor afterwards. (The meta device stands in
+    /// for CUDA, which this machine lacks: the same device path of Module.to.)
+    /// </summary>
+    [Fact]
+    public void Conversion_by_dtype_or_device_replaces_the_registered_parameters()
+    {
+        using var conv = new Conv2dSame(2, 3, 3, 2, 1, bias: true);
+
+        conv.to(ScalarType.Float64);
+        Assert.All(conv.named_parameters(), p => Assert.Equal(ScalarType.Float64, p.parameter.dtype));
+        Assert.Same(conv.weight, conv.named_parameters().Single(p => p.name == "weight").parameter);
+        Assert.Equal(ScalarType.Float64, conv.call(randn(1, 2, 8, 8, dtype: ScalarType.Float64)).dtype);
+
+        conv.to(META);
+        Assert.All(conv.named_parameters(), p => Assert.Equal(DeviceType.META, p.parameter.device_type));
+        Assert.Same(conv.bias, conv.named_parameters().Single(p => p.name == "bias").parameter);
     }
 }
