@@ -98,7 +98,9 @@ def calibrate(model: torch.nn.Module, batch: torch.Tensor, seed: int) -> None:
                 module.momentum = 1.0
             elif isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)) and module.bias is not None:
                 module.bias.normal_(0.0, 0.1, generator=generator)
-        model.train()
+        model.eval()
+        for norm in norms:  # only BatchNorm in train mode: dropout and stochastic depth stay off, nothing else is random
+            norm.train()
         model(batch)
         for norm in norms:
             norm.running_var.mul_(torch.rand(norm.running_var.shape, generator=generator) * 0.2 + 0.9)

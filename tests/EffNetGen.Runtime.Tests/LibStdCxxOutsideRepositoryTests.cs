@@ -61,7 +61,7 @@ public sealed class LibStdCxxOutsideRepositoryTests : IDisposable
     private static string ProjectFromReadme()
     {
         var readme = File.ReadAllText(Repository.PathOf("README.md"));
-        var snippet = Regex.Match(readme, @"Inside this repository \(as the sample and tests do\), reference the projects instead:\s*```xml\n(?<xml>.*?)```",
+        var snippet = Regex.Match(readme, @"instead of the last import\), reference the projects:\s*```xml\n(?<xml>.*?)```",
             RegexOptions.Singleline);
         Assert.True(snippet.Success, "README.md has no in-repository snippet");
         var xml = snippet.Groups["xml"].Value;

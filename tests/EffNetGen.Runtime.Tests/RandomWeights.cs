@@ -33,10 +33,13 @@ internal static class RandomWeights
     {
         Apply(model);
         using var noGrad = no_grad();
-        var norms = model.modules().OfType<TorchSharp.Modules.BatchNorm2d>().ToList();
-        var momenta = norms.Select(n => n.momentum).ToList();
+        var norms = model.named_modules()
+            .Select(m => (Name: m.name, Norm: m.module as TorchSharp.Modules.BatchNorm2d))
+            .Where(m => m.Norm is not null)
+            .Select(m => (m.Name, Norm: m.Norm!, m.Norm!.momentum))
+            .ToList();
         model.eval();
-        foreach (var norm in norms)
+        foreach (var (_, norm, _) in norms)
         {
             norm.weight!.copy_(rand_like(norm.weight) * 0.2 + 0.1); // small activations: SiLU near-linear, not chaotic
             norm.momentum = 1.0; // the running statistics become those of the batch
@@ -46,8 +49,7 @@ internal static class RandomWeights
         {
             model.call(randn(8, model.InputChannels, size, size));
         }
-        foreach (var ((name, norm), momentum) in model.named_modules().Where(m => m.module is TorchSharp.Modules.BatchNorm2d)
-                     .Select(m => (m.name, (TorchSharp.Modules.BatchNorm2d)m.module)).Zip(momenta))
+        foreach (var (name, norm, momentum) in norms)
         {
             norm.momentum = momentum;
             norm.running_var!.mul_(rand_like(norm.running_var) * 0.2 + 0.9);

@@ -28,17 +28,26 @@ internal sealed class FoldedConv : IDisposable
         using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
         using var folded = layer.ConvWeight * scale.view(-1, 1, 1, 1);
         _pointwise = channelsLast && folded.shape[2] == 1 && folded.shape[3] == 1 && layer.Stride == 1 && layer.Groups == 1;
-        _weight = _pointwise ? folded.flatten(1).t().contiguous().detach() : channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
+        _weight = _pointwise ? Matrix(folded) : channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
         _bias = (norm.bias! - (norm.running_mean! * scale)).detach().clone();
         (_stride, _groups, _samePadding, _activation) = (layer.Stride, layer.Groups, layer.SamePadding, layer.ActivationKind);
+    }
+
+    /// <summary>A [out, in, 1, 1] kernel as the contiguous [in, out] matrix of <see cref="Pointwise"/>.</summary>
+    private static Tensor Matrix(Tensor kernel)
+    {
+        using var rows = kernel.flatten(1);
+        using var transposed = rows.t();
+        using var copy = transposed.contiguous();
+        return copy.detach();
     }
 
     /// <summary>
     /// A stride-1 1×1 convolution of a channels-last <paramref name="input"/> [N, C, H, W] as one matrix product,
     /// [N·H·W, C] × <paramref name="matrix"/> [C, out] + bias, returned as a channels-last [N, out, H, W] view.
     /// libtorch 2.10 hands these convolutions to oneDNN's <c>brgconv_1x1</c>, which computes some shapes wrong at 2
-    /// threads on AVX-512 CPUs and dies with SIGFPE on others (docs/reliability.md); the matrix product is as fast
-    /// (docs/performance.md).
+    /// threads on AVX-512 CPUs and dies with SIGFPE on others (docs/reliability.md). On an AVX2 CPU the matrix product
+    /// costs about the same (docs/performance.md: within run-to-run noise for B0, V2-S up to 10 % slower in one A/B).
     /// </summary>
     internal static Tensor Pointwise(Tensor input, Tensor matrix, Tensor? bias)
     {

@@ -15,6 +15,12 @@ public enum OneDnnGuardState
     /// <summary>AVX-512 CPU: oneDNN's instruction set was capped at AVX2 before its first primitive.</summary>
     Engaged,
 
+    /// <summary>AVX-512 CPU, but not Linux: the guard cannot set the native environment; set <c>ONEDNN_MAX_CPU_ISA=AVX2</c> yourself.</summary>
+    Unsupported,
+
+    /// <summary>AVX-512 CPU, and libc's <c>setenv</c> failed: oneDNN is not capped.</summary>
+    Failed,
+
     /// <summary><c>ONEDNN_MAX_CPU_ISA</c> or <c>DNNL_MAX_CPU_ISA</c> was set by the user and is left as it is.</summary>
     UserSetting,
 
@@ -54,6 +60,8 @@ public static class OneDnnGuard
     {
         OneDnnGuardState.NotNeeded => "oneDNN guard: not needed (no AVX-512)",
         OneDnnGuardState.Engaged => $"oneDNN guard: engaged (AVX-512 CPU, {IsaVariable}=AVX2)",
+        OneDnnGuardState.Unsupported => $"oneDNN guard: cannot act on this OS (AVX-512 CPU; set {IsaVariable}=AVX2 before starting the process)",
+        OneDnnGuardState.Failed => $"oneDNN guard: failed (AVX-512 CPU, setenv of {IsaVariable} failed)",
         OneDnnGuardState.UserSetting => $"oneDNN guard: left to the user's {IsaVariable}={Environment.GetEnvironmentVariable(IsaVariable) ?? Environment.GetEnvironmentVariable(LegacyIsaVariable)}",
         _ => $"oneDNN guard: disabled ({SwitchVariable}=0)",
     };
@@ -72,14 +80,17 @@ public static class OneDnnGuard
         {
             return OneDnnGuardState.UserSetting;
         }
-        if (!CpuHasAvx512 || !OperatingSystem.IsLinux())
+        if (!CpuHasAvx512)
         {
             return OneDnnGuardState.NotNeeded;
         }
+        if (!OperatingSystem.IsLinux())
+        {
+            return OneDnnGuardState.Unsupported;
+        }
         // Measured on an AVX-512 AMD EPYC (issue 15): AVX2 kernels compute every affected shape correctly, at about
-        // the same speed. Only the native environment: child processes (which .NET starts from its managed copy) are
-        // not capped by inheritance, and a .NET child decides for itself.
-        return setenv(IsaVariable, "AVX2", 0) == 0 ? OneDnnGuardState.Engaged : OneDnnGuardState.NotNeeded;
+        // the same speed. Child processes inherit the setting, so libtorch in them is capped too.
+        return setenv(IsaVariable, "AVX2", 0) == 0 ? OneDnnGuardState.Engaged : OneDnnGuardState.Failed;
     }
 
     [DllImport("libc", SetLastError = true)]

@@ -52,7 +52,7 @@ public static class OneDnnProbe
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var generator = new TorchSharp.torch.Generator(15);
+        using var generator = new TorchSharp.torch.Generator(15);
         var checks = new List<ConvolutionCheck>();
         if (kinds.HasFlag(CaseKind.Dense))
         {
@@ -113,8 +113,8 @@ public static class OneDnnProbe
         string name, TorchSharp.torch.Generator generator, long batch, long input, long output, long size, long kernel, bool channelsLast,
         Func<Tensor, Tensor, Tensor> convolve)
     {
-        var x = randn(new[] { batch, input, size, size }, generator: generator);
-        var w = randn(new[] { output, input, kernel, kernel }, generator: generator) / Math.Sqrt(input * kernel * kernel);
+        var x = randn(new[] { batch, input, size, size }, ScalarType.Float32, generator: generator);
+        var w = randn(new[] { output, input, kernel, kernel }, ScalarType.Float32, generator: generator) / Math.Sqrt(input * kernel * kernel);
         if (channelsLast)
         {
             (x, w) = (ChannelsLast.Of(x), ChannelsLast.Of(w));

@@ -36,7 +36,12 @@ public class ReferenceNamesTests
 
     [Theory]
     [InlineData("efficientnet_b0", "efficientnet_b0")]
+    [InlineData("efficientnet_b1", "efficientnet_b1")]
+    [InlineData("efficientnet_b2", "efficientnet_b2")]
     [InlineData("efficientnet_b3", "efficientnet_b3")]
+    [InlineData("efficientnet_b4", "efficientnet_b4")]
+    [InlineData("efficientnet_b5", "efficientnet_b5")]
+    [InlineData("efficientnet_b6", "efficientnet_b6")]
     [InlineData("efficientnet_b7", "efficientnet_b7")]
     [InlineData("efficientnet_b8", "efficientnet_b8")]
     [InlineData("efficientnet_l2", "efficientnet_l2")]
