@@ -54,7 +54,7 @@ public class Float32AccuracyTests(ITestOutputHelper output)
         Assert.True((expected[0] - expected[1]).norm().item<double>() > 1e-2 * expected[0].norm().item<double>(), $"{name}: logits do not depend on the input");
         foreach (var (what, actual) in results)
         {
-            var relative = (actual.to(ScalarType.Float64) - expected).norm().item<double>() / expected.norm().item<double>();
+            var relative = RelativeError.Of(actual, expected);
             output.WriteLine($"{name} {what}: relative L2 {relative:E2}");
             Assert.True(relative < 1e-4, $"{name} {what}: float32 differs from float64 by {relative:E2} (relative L2)");
         }

@@ -93,6 +93,6 @@ public static class OneDnnGuard
         return setenv(IsaVariable, "AVX2", 0) == 0 ? OneDnnGuardState.Engaged : OneDnnGuardState.Failed;
     }
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport("libc")]
     private static extern int setenv(string name, string value, int overwrite);
 }

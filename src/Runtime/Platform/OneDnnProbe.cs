@@ -79,23 +79,29 @@ public static class OneDnnProbe
     }
 
     /// <summary>
-    /// On an AVX-512 CPU, once per process: whether oneDNN's dense-convolution defect is live despite the guard (a
-    /// convolution ran before EffNetGen was loaded, or the user's own ISA setting); if so, a warning on standard
-    /// error naming <paramref name="model"/>'s affected layers, once per model name.
+    /// On an AVX-512 CPU, for a model with layers of the affected shape, once per process: whether oneDNN's
+    /// dense-convolution defect is live despite the guard (a convolution ran before EffNetGen was loaded, or the user's
+    /// own ISA setting); if so, a warning on standard error naming those layers, once per model name.
     /// </summary>
     internal static void WarnIfAffected(EfficientNetModule model)
     {
-        if (!OneDnnGuard.CpuHasAvx512 || !DenseDefect.Value)
+        if (!OneDnnGuard.CpuHasAvx512)
         {
             return;
         }
+        // Dense k×k convolutions whose input channels are not a multiple of 16; 3-channel stems were measured correct.
         var affected = model.named_modules()
-            .Where(m => m.module is ConvNormActivation { Groups: 1 } layer && layer.ConvWeight.shape[2] > 1 && layer.ConvWeight.shape[1] % 16 != 0)
+            .Where(m => m.module is ConvNormActivation { Groups: 1 } layer && layer.ConvWeight.shape[2] > 1
+                && layer.ConvWeight.shape[1] % 16 != 0 && layer.ConvWeight.shape[1] != 3)
             .Select(m => m.name)
             .ToList();
+        if (affected.Count == 0 || !DenseDefect.Value)
+        {
+            return;
+        }
         lock (Warned)
         {
-            if (affected.Count == 0 || !Warned.Add(model.GetName()))
+            if (!Warned.Add(model.GetName()))
             {
                 return;
             }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using EffNetGen.Formats.Safetensors;
 using EffNetGen.Runtime.Weights;
@@ -40,7 +39,7 @@ internal sealed class ReferenceFixture
     /// </summary>
     public Tensor Input()
     {
-        var shape = _file.Metadata["input_shape"].Split(',').Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+        var shape = ReferenceKeys.ParseShape(_file.Metadata["input_shape"]);
         using var noise = CounterHash.Create("input", shape, fanIn: 1);
         using var second = ((noise[1].to(ScalarType.Float64) * 0.5) + 0.5).to(ScalarType.Float32);
         return cat(new[] { noise[0].unsqueeze(0), second.unsqueeze(0) }, 0);

@@ -12,8 +12,12 @@ internal static class ReferenceKeys
     public static IReadOnlyList<(string Name, long[] Shape)> Of(string source, string model) =>
         File.ReadAllLines(Repository.PathOf("tests", "fixtures", "keys", source, model + ".txt"))
             .Select(line => line.Split('\t'))
-            .Select(fields => (fields[0], fields[1].Length == 0 ? System.Array.Empty<long>() : fields[1].Split(',').Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToArray()))
+            .Select(fields => (fields[0], ParseShape(fields[1])))
             .ToList();
+
+    /// <summary>"d0,d1,…" (invariant culture; empty for a scalar) as a shape.</summary>
+    public static long[] ParseShape(string text) =>
+        text.Length == 0 ? System.Array.Empty<long>() : text.Split(',').Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>"name [d0, d1, …]", for comparing lists in assertion messages.</summary>
     public static string Format(string name, IEnumerable<long> shape) => $"{name} [{string.Join(", ", shape)}]";

@@ -40,7 +40,7 @@ public class ReferenceLogitsTests
         using var scope = NewDisposeScope();
         var input = fixture.Input();
         var expected = fixture.Logits64;
-        Assert.True(Relative(fixture.Logits32, expected) < 1e-5, "the fixture itself: PyTorch's float32 and float64 disagree");
+        Assert.True(RelativeError.Of(fixture.Logits32, expected) < 1e-5, "the fixture itself: PyTorch's float32 and float64 disagree");
         Assert.True((expected[0] - expected[1]).norm().item<double>() > 1e-2 * expected[0].norm().item<double>(), "the logits do not depend on the image");
 
         foreach (var count in new[] { 1, 2 })
@@ -97,14 +97,8 @@ public class ReferenceLogitsTests
 
     private void AssertClose(Tensor actual, Tensor expected, double tolerance, string what)
     {
-        var relative = Relative(actual, expected);
+        var relative = RelativeError.Of(actual, expected);
         _output.WriteLine($"{what}: relative L2 {relative:E2}");
         Assert.True(relative < tolerance, $"{what}: relative L2 {relative:E2} against PyTorch's float64 logits (tolerance {tolerance:E0})");
-    }
-
-    private static double Relative(Tensor actual, Tensor expected)
-    {
-        using var difference = actual.to(ScalarType.Float64) - expected;
-        return difference.norm().item<double>() / expected.norm().item<double>();
     }
 }
