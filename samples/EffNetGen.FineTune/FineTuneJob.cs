@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using EffNetGen.Architecture;
 using EffNetGen.Formats.Safetensors;
 using EffNetGen.Runtime;
 using EffNetGen.Runtime.Training;
@@ -40,7 +41,7 @@ internal sealed record FineTuneJob(
         using var model = info.Create(numClasses: train.Classes.Count);
         if (Weights is not null)
         {
-            var timm = Formats.TimmNames.SavedByTimm(new CheckpointWeights(Weights).Names);
+            var timm = TimmNameMap.SavedByTimm(new CheckpointWeights(Weights).Names);
             model.LoadSafetensors(Weights, timm ? TimmNames.LoadOptions(model, skipClassifier: true) : new LoadOptions { SkipClassifier = true });
         }
         // Without pretrained weights a frozen backbone is random noise whose BatchNorm statistics wash out the input.

@@ -1,3 +1,4 @@
+using EffNetGen.Architecture;
 using EffNetGen.Dsl;
 using EffNetGen.Dsl.Resolution;
 

@@ -81,13 +81,13 @@ public static class SpecCompiler
         for (var i = 0; i < network.Stages.Count; i++)
         {
             var spec = variant.Layout.Stages[i];
-            if (spec.Skip == true && !network.Stages[i].Blocks.Any(b => b.Residual))
+            if (spec.Skip == true && !network.Blocks(network.Stages[i]).Any(b => b.Residual))
             {
                 yield return SpecDiagnostic.Create(DiagnosticCatalog.ResidualNeverApplies, spec.Span, (i + 1).ToString(CultureInfo.InvariantCulture),
                     "none of its blocks keeps stride 1 and the same width (its only block downsamples or changes channels)");
             }
         }
-        var stride = network.Stem.Stride * network.Stages.Aggregate(1, (product, stage) => product * stage.Stride);
+        var stride = network.Plan.Stem.Spatial.Stride * network.Stages.Aggregate(1, (product, stage) => product * stage.Stride);
         if (network.Resolution % stride != 0)
         {
             yield return SpecDiagnostic.Create(DiagnosticCatalog.ResolutionStride, variant.Span, variant.Name,

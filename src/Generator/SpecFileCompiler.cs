@@ -16,9 +16,6 @@ namespace EffNetGen.Generator;
 /// <summary>The generator's transform steps, as plain functions over equatable models.</summary>
 public static class SpecFileCompiler
 {
-    /// <summary>Where diagnostics about a whole file point: its first character.</summary>
-    public static readonly SourceSpan FileStart = new(0, 0, 1, 1, 1, 1);
-
     /// <summary>
     /// Reads the options made visible by buildTransitive/EffNetGen.props: <c>EffNetGenNamespace</c>,
     /// else <c>RootNamespace</c>, else <see cref="GeneratedModel.DefaultNamespace"/>; <c>EffNetGenRegistry</c> (default true);
@@ -54,7 +51,7 @@ public static class SpecFileCompiler
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var diagnostic = SpecDiagnostic.Create(DiagnosticCatalog.InternalError, FileStart, e.GetType().Name + ": " + e.Message);
+            var diagnostic = SpecDiagnostic.Create(DiagnosticCatalog.InternalError, GeneratedSources.FileStart, e.GetType().Name + ": " + e.Message);
             return new SpecFileResult(EquatableArray<GeneratedModel>.Empty, new[] { DiagnosticInfo.From(diagnostic, file.Path) }.ToEquatableArray());
         }
     }

@@ -8,8 +8,9 @@ using static TorchSharp.torch;
 namespace EffNetGen.Runtime;
 
 /// <summary>
-/// The part every generated EfficientNet shares: <c>features</c> (built by the generated constructor),
-/// <c>avgpool</c> and <c>classifier</c> (dropout, linear), torchvision's weight initialisation, and forward.
+/// What every generated model is: the modules of its class's <see cref="NetworkPlan"/> — <c>features</c>, <c>avgpool</c>
+/// and <c>classifier</c> (dropout, linear), torchvision's module and state_dict names — with torchvision's weight
+/// initialisation, forward, multi-scale features and transfer-learning helpers.
 /// </summary>
 /// <remarks>
 /// Tensors are native memory. <see cref="forward"/> disposes its temporaries through a dispose scope and
@@ -22,29 +23,43 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> _avgpool = nn.AdaptiveAvgPool2d(1);
     private readonly Linear _linear;
     private readonly nn.Module<Tensor, Tensor> _classifier;
-    private readonly IReadOnlyList<int> _featureLevels;
+    private readonly NetworkPlan _plan;
 
-    /// <summary>Registers the generated feature extractor and adds pooling and the classifier.</summary>
-    /// <param name="featureLevels">Indices of the <c>features</c> children whose outputs <see cref="Features"/> returns.</param>
-    protected EfficientNetModule(
-        string name, nn.Module<Tensor, Tensor> features, long featureChannels, long numClasses, double dropout, Device? device,
-        IReadOnlyList<int> featureLevels)
-        : base(name)
+    /// <summary>
+    /// Builds the modules <paramref name="plan"/> describes — <c>features</c> (stem, one <c>Sequential</c> of blocks per
+    /// stage, head), <c>avgpool</c> and <c>classifier</c> (dropout, linear) — with <paramref name="options"/> applied.
+    /// </summary>
+    protected EfficientNetModule(NetworkPlan plan, ModelOptions options)
+        : base(plan.Name)
     {
-        if (numClasses < 1)
+        var classes = options.NumClasses ?? plan.Classes;
+        if (classes < 1 || classes > int.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "a classifier needs at least one class");
+            throw new ArgumentOutOfRangeException(nameof(options), classes, "a classifier needs at least one class (and fewer than 2^31)");
         }
-        _features = features;
-        _featureLevels = featureLevels;
-        _linear = nn.Linear(featureChannels, numClasses, device: device);
-        _classifier = nn.Sequential(nn.Dropout(dropout), _linear);
+        if (options.InChannels < 1 || options.InChannels > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.InChannels, "an image has at least one channel");
+        }
+        _plan = plan.WithInputChannels((int)options.InChannels).WithClasses((int)classes);
+        _features = CreateFeatures(_plan, options.StochasticDepth ?? plan.StochasticDepth, options.Device);
+        _linear = nn.Linear(_plan.FeatureChannels, classes, device: options.Device);
+        _classifier = nn.Sequential(nn.Dropout(options.Dropout ?? plan.Dropout), _linear);
         register_module("features", _features);
         register_module("avgpool", _avgpool);
         register_module("classifier", _classifier);
         InitializeWeights();
         Platform.OneDnnProbe.WarnIfAffected(this);
     }
+
+    /// <summary>
+    /// What this model is, layer by layer: its class's plan with the input channels it was built for and its current
+    /// classifier. The inference path, the ONNX export and timm's names read it.
+    /// </summary>
+    public NetworkPlan Plan => _plan.WithClasses((int)ClassCount);
+
+    /// <summary>The maps <see cref="Features"/> returns: the <c>features</c> child, stride and channels of each.</summary>
+    public IReadOnlyList<FeatureLevel> FeatureLevels => _plan.FeatureLevels;
 
     /// <summary>The feature extractor (<c>features</c>): stem, one <c>Sequential</c> per stage, head.</summary>
     public nn.Module<Tensor, Tensor> FeatureExtractor => _features;
@@ -55,36 +70,17 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     /// <summary>Classifier outputs.</summary>
     public long ClassCount => _linear.weight.shape[0];
 
-    /// <summary>
-    /// The feature extractor in execution order, with state_dict paths: each stem or head layer alone, and each
-    /// residual block's layers (<c>features.S.B.block.I</c>) with whether the block adds its input, and whether the unit
-    /// ends a level of <see cref="Features"/>. The one walk of the module structure that the inference path and the ONNX
-    /// export share.
-    /// </summary>
-    internal IEnumerable<FeatureUnit> FeatureUnits()
-    {
-        var level = 0;
-        foreach (var (name, child) in _features.named_children())
-        {
-            var endsLevel = _featureLevels.Contains(level++);
-            if (child is Blocks.ConvNormActivation layer)
-            {
-                yield return new FeatureUnit($"features.{name}", new[] { ($"features.{name}", (nn.Module)layer) }, Residual: false, endsLevel);
-                continue;
-            }
-            var blocks = child.named_children().ToList();
-            foreach (var (index, module) in blocks)
-            {
-                var block = (Blocks.ResidualBlock)module;
-                var path = $"features.{name}.{index}";
-                yield return new FeatureUnit(path, block.Layers.Select((l, i) => ($"{path}.block.{i}", l)).ToList(), block.UsesResidual,
-                    endsLevel && index == blocks[^1].name);
-            }
-        }
-    }
+    /// <summary>Image channels the stem takes (3 unless the model was built for another count).</summary>
+    public long InputChannels => _plan.InputChannels;
 
-    /// <summary>Image channels the stem takes (3 unless the model was built or adapted for another count).</summary>
-    public long InputChannels => _features.children().OfType<Blocks.ConvNormActivation>().First().ConvWeight.shape[1];
+    /// <summary>The modules of the plan's units, each stage's blocks in a <c>Sequential</c> of its own.</summary>
+    private static nn.Module<Tensor, Tensor> CreateFeatures(NetworkPlan plan, double stochasticDepth, Device? device)
+    {
+        var children = plan.Units.GroupBy(u => u.Stage).Select(stage => stage.First().IsBlock
+            ? nn.Sequential(stage.Select(u => (nn.Module<Tensor, Tensor>)new Blocks.ResidualBlock(u, plan.Norm, u.DropPath!.Value.Rate(stochasticDepth), device)).ToList())
+            : Blocks.LayerModules.Create(stage.Single().Layers.Single(), plan.Norm, device));
+        return nn.Sequential(children.ToList());
+    }
 
     /// <summary>
     /// Keep BatchNorm layers in eval mode (running statistics frozen) even while the model trains, as
@@ -110,8 +106,7 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The last feature map of each resolution level (strides 2, 4, 8, 16, 32: the generated
-    /// <c>FeatureStrides</c>, with <c>FeatureChannels</c>), as detection and segmentation backbones need
+    /// The last feature map of each resolution level (strides 2, 4, 8, 16, 32: <see cref="FeatureLevels"/>), as detection and segmentation backbones need
     /// (timm's <c>features_only</c>). The caller owns the returned tensors.
     /// </summary>
     public IReadOnlyList<Tensor> Features(Tensor input)
@@ -120,14 +115,15 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         var maps = new List<Tensor>();
         var x = input;
         var index = 0;
+        var levels = _plan.FeatureLevels.Select(l => l.Index).ToHashSet();
         foreach (var (_, module) in _features.named_children())
         {
-            if (index > _featureLevels[^1])
+            if (index > levels.Max())
             {
                 break;
             }
             x = ((nn.Module<Tensor, Tensor>)module).call(x);
-            if (_featureLevels.Contains(index))
+            if (levels.Contains(index))
             {
                 maps.Add(x);
             }
@@ -217,6 +213,3 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         }
     }
 }
-
-/// <summary>A step of the feature extractor (see <see cref="EfficientNetModule.FeatureUnits"/>).</summary>
-internal sealed record FeatureUnit(string Path, IReadOnlyList<(string Path, nn.Module Layer)> Layers, bool Residual, bool EndsLevel);

@@ -22,7 +22,7 @@ public sealed record ModelInfo(
     public PreprocessSettings? Preprocess { get; init; }
 
     /// <summary>The variant's training recipe (its generated <c>Training</c>), when its spec has one.</summary>
-    public Training.TrainingRecipe? Training { get; init; }
+    public TrainingRecipe? Training { get; init; }
 
     /// <summary>
     /// A new instance with randomly initialised weights and <paramref name="numClasses"/> outputs (default: the

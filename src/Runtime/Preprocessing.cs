@@ -5,20 +5,6 @@ using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime;
 
-/// <summary>How evaluation images are resized.</summary>
-public enum ResizeInterpolation
-{
-    /// <summary>Bicubic.</summary>
-    Bicubic,
-
-    /// <summary>Bilinear.</summary>
-    Bilinear,
-}
-
-/// <summary>A variant's evaluation preprocessing, generated from its spec.</summary>
-/// <param name="CropPct">The centre crop keeps this fraction: the shorter side is first resized to floor(Resolution / CropPct).</param>
-public sealed record PreprocessSettings(int Resolution, double CropPct, ResizeInterpolation Interpolation, IReadOnlyList<double> Mean, IReadOnlyList<double> Std);
-
 /// <summary>Resize, centre-crop and normalise images the way the reference evaluations do (timm, torchvision).</summary>
 public static class Preprocessing
 {
@@ -46,7 +32,7 @@ public static class Preprocessing
         var (resizedHeight, resizedWidth) = height <= width
             ? (shorter, (long)(shorter * (double)width / height))
             : ((long)(shorter * (double)height / width), shorter);
-        var mode = settings.Interpolation == ResizeInterpolation.Bicubic ? InterpolationMode.Bicubic : InterpolationMode.Bilinear;
+        var mode = settings.Interpolation == Interpolation.Bicubic ? InterpolationMode.Bicubic : InterpolationMode.Bilinear;
         var resized = nn.functional.interpolate(x, new[] { resizedHeight, resizedWidth }, mode: mode, align_corners: false, antialias: true);
 
         // torchvision's center_crop: offsets round((size − crop) / 2).

@@ -9,13 +9,13 @@ public class ConventionTests
     private static SpecCompilation Compile(string from, string to) => SpecCompiler.Compile(SampleSpecs.Minimal.Replace(from, to));
 
     /// <summary>The first block of the minimal spec with <paramref name="defaults"/> added and text replaced.</summary>
-    private static Resolution.ResolvedBlock FirstBlock(string defaults, params (string From, string To)[] edits)
+    private static PlanUnit FirstBlock(string defaults, params (string From, string To)[] edits)
     {
         var spec = edits.Aggregate(SampleSpecs.Minimal, (text, edit) => text.Replace(edit.From, edit.To))
             .Replace("family F {", "family F {\n  " + defaults);
         var compilation = SpecCompiler.Compile(spec);
         Assert.Empty(compilation.Diagnostics);
-        return compilation.Networks.Single().Stages[0].Blocks[0];
+        return compilation.Networks.Single().BlocksOf(0)[0];
     }
 
     private static readonly (string, string) Input22 = ("stem  conv   k3 s2 c32", "stem  conv   k3 s2 c22 fixed on");
@@ -25,12 +25,12 @@ public class ConventionTests
     [InlineData("", 5)]
     [InlineData("defaults { se_round round }", 6)]
     public void Squeeze_width_follows_the_declared_rounding(string defaults, int squeeze) =>
-        Assert.Equal(squeeze, FirstBlock(defaults, Input22).SqueezeChannels);
+        Assert.Equal(squeeze, FirstBlock(defaults, Input22).SqueezeChannels());
 
     [Fact]
     public void Squeeze_width_can_derive_from_the_expanded_width() =>
         // 32 channels × e5 = 160 expanded; 160 × 0.25 = 40 (from the input it would be 8).
-        Assert.Equal(40, FirstBlock("defaults { se_base expanded }", ("e1 c16", "e5 c16")).SqueezeChannels);
+        Assert.Equal(40, FirstBlock("defaults { se_base expanded }", ("e1 c16", "e5 c16")).SqueezeChannels());
 
     [Theory]
     [InlineData("", 40)]                                  // to a multiple of 8: make_divisible(12 × 3 = 36) = 40
@@ -42,11 +42,11 @@ public class ConventionTests
     public void Head_width_can_be_a_multiple_of_the_last_stage_or_absent()
     {
         var times = Compile("head  conv   k1 c64", "head  conv   k1 times 4").Networks.Single();
-        Assert.Equal(64, times.Head!.OutputChannels); // 4 × 16
+        Assert.Equal(64, times.Plan.Head!.OutputChannels); // 4 × 16
 
         var none = Compile("head  conv   k1 c64", "head  none").Networks.Single();
-        Assert.Null(none.Head);
-        Assert.Equal(16, none.FeatureChannels);
+        Assert.Null(none.Plan.Head);
+        Assert.Equal(16, none.Plan.FeatureChannels);
         Assert.Equal(times.Parameters - ((16 * 64) + (2 * 64)) - (64 * 1000) + (16 * 1000), none.Parameters);
     }
 
@@ -93,7 +93,7 @@ public class ConventionTests
 
         Assert.Empty(result.Diagnostics);
         var b = result.Networks.Single(n => n.Variant == "B");
-        Assert.Equal((Resolution.ResolvedBlockKind.Fused, 2, 24), (b.Stages[0].Blocks[0].Kind, b.Stages.Single().Repeats, b.Stages.Single().Channels));
+        Assert.Equal((UnitKind.EdgeResidual, 2, 24), (b.BlocksOf(0)[0].Kind, b.Stages.Single().Repeats, b.Stages.Single().Channels));
         Assert.Equal(16, result.Networks.Single(n => n.Variant == "A").Stages.Single().Channels);
     }
 }

@@ -32,22 +32,22 @@ public class FamilyTests
     [Fact]
     public void EfficientNetV2S_fused_stages_are_single_convs_at_e1_and_expand_otherwise()
     {
-        var blocks = Network("efficientnet_v2.effnet", "EfficientNetV2S").Stages.SelectMany(s => s.Blocks).ToList();
+        var blocks = Network("efficientnet_v2.effnet", "EfficientNetV2S").AllBlocks();
 
-        Assert.Equal((ResolvedBlockKind.Fused, false, 24, 24, true), Shape(blocks[0]));            // 3x3 conv 24 -> 24, residual
-        Assert.Equal((ResolvedBlockKind.Fused, true, 96, 48, false), Shape(blocks[2]));            // 3x3 24 -> 96, 1x1 -> 48
-        var firstMBConv = blocks.First(b => b.Kind == ResolvedBlockKind.Inverted);
-        Assert.Equal((64, 256, 16, 128), (firstMBConv.InputChannels, firstMBConv.ExpandedChannels, firstMBConv.SqueezeChannels, firstMBConv.OutputChannels));
+        Assert.Equal((UnitKind.ConvNormAct, 24, 24, true), Shape(blocks[0]));            // 3x3 conv 24 -> 24, residual
+        Assert.Equal((UnitKind.EdgeResidual, 96, 48, false), Shape(blocks[2]));            // 3x3 24 -> 96, 1x1 -> 48
+        var firstMBConv = blocks.First(b => b.Kind == UnitKind.InvertedResidual);
+        Assert.Equal((64, 256, 16, 128), (firstMBConv.InputChannels, firstMBConv.ExpandedChannels, firstMBConv.SqueezeChannels(), firstMBConv.OutputChannels));
     }
 
     [Fact]
     public void EdgeTpu_first_stage_expands_from_its_forced_input_width_and_never_skips()
     {
-        var small = Network("efficientnet_edgetpu.effnet", "EfficientNetEdgeTpuS").Stages[0].Blocks.Single();
+        var small = Network("efficientnet_edgetpu.effnet", "EfficientNetEdgeTpuS").BlocksOf(0).Single();
         Assert.Equal((32, 96, 24, false), (small.InputChannels, small.ExpandedChannels, small.OutputChannels, small.Residual)); // 4 × 24, not 4 × 32
 
         // L (width 1.2, depth 1.4): two repeats, both expanding from round(24 × 1.2) = 32, the second without a skip.
-        var large = Network("efficientnet_edgetpu.effnet", "EfficientNetEdgeTpuL").Stages[0].Blocks;
+        var large = Network("efficientnet_edgetpu.effnet", "EfficientNetEdgeTpuL").BlocksOf(0);
         Assert.Equal(new[] { (40, 128, 32), (32, 128, 32) }, large.Select(b => (b.InputChannels, b.ExpandedChannels, b.OutputChannels)));
         Assert.False(large[1].Residual);
     }
@@ -57,21 +57,20 @@ public class FamilyTests
     {
         var lite4 = Network("efficientnet_lite.effnet", "EfficientNetLite4");
 
-        Assert.Equal(32, lite4.Stem.OutputChannels);
-        Assert.Equal(1280, lite4.Head!.OutputChannels);
+        Assert.Equal(32, lite4.Plan.Stem.OutputChannels);
+        Assert.Equal(1280, lite4.Plan.Head!.OutputChannels);
         Assert.Equal(new[] { 1, 4, 4, 6, 6, 8, 1 }, lite4.Stages.Select(s => s.Repeats)); // depth 1.8 except first and last
-        Assert.All(lite4.Stages.SelectMany(s => s.Blocks), b => Assert.Equal(0, b.SqueezeChannels));
+        Assert.All(lite4.AllBlocks(), b => Assert.Null(b.Squeeze));
     }
 
     [Fact]
     public void The_TF_family_uses_same_padding_and_tf_batchnorm_epsilon()
     {
         var b3 = Network("tf_efficientnet.effnet", "TfEfficientNetB3");
-        Assert.Equal(Model.Padding.Same, b3.Padding);
-        Assert.Equal(new Model.NormSpec(1e-3, 0.1), b3.Norm);
+        Assert.Equal(Padding.Same, b3.Plan.Padding);
+        Assert.Equal(new NormSettings(1e-3, 0.1), b3.Plan.Norm);
         Assert.Equal(("tf_efficientnet_b3", 0.904), (b3.ModelName, b3.Preprocess.CropPct));
     }
 
-    private static (ResolvedBlockKind, bool, int, int, bool) Shape(ResolvedBlock b) =>
-        (b.Kind, b.HasExpansion, b.ExpandedChannels, b.OutputChannels, b.Residual);
+    private static (UnitKind, int, int, bool) Shape(PlanUnit b) => (b.Kind, b.ExpandedChannels, b.OutputChannels, b.Residual);
 }

@@ -97,7 +97,7 @@ public class ParserTests
             System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
             var network = SpecCompiler.Compile(Specs.Read("efficientnet.effnet")).Networks.Single(n => n.Variant == "B3");
             Assert.Equal(1.2, network.Width);
-            Assert.Equal(1e-5, network.Norm.Eps);
+            Assert.Equal(1e-5, network.Plan.Norm.Eps);
         }
         finally
         {

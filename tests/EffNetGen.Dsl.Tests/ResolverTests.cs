@@ -23,11 +23,11 @@ public class ResolverTests
     {
         var network = Specs.Variant(variant);
 
-        var resolved = new[] { network.Stem.OutputChannels }
+        var resolved = new[] { network.Plan.Stem.OutputChannels }
             .Concat(network.Stages.Select(s => s.Channels))
-            .Concat(new[] { network.Head!.OutputChannels });
+            .Concat(new[] { network.Plan.Head!.OutputChannels });
         Assert.Equal(channels, resolved);
-        Assert.Equal(repeats, network.Stages.Select(s => s.Blocks.Count));
+        Assert.Equal(repeats, network.Stages.Select(s => network.Blocks(s).Count()));
     }
 
     [Theory]
@@ -43,12 +43,13 @@ public class ResolverTests
     [Fact]
     public void B0_blocks_have_the_reference_expansion_squeeze_stride_and_skip()
     {
-        var blocks = Specs.Variant("B0").Stages.SelectMany(s => s.Blocks).ToList();
+        var blocks = Specs.Variant("B0").AllBlocks();
 
         Assert.Equal(16, blocks.Count);
         // Stage 1: expansion 1 means no 1x1 expansion conv; SE squeezes the block input (32) by 4.
         Assert.Equal((32, 32, 8, 16, 1, false), Shape(blocks[0]));
-        Assert.False(blocks[0].HasExpansion);
+        Assert.Equal(UnitKind.DepthwiseSeparable, blocks[0].Kind); // timm's ds
+        Assert.Equal(UnitKind.InvertedResidual, blocks[1].Kind);
         // Stage 2: the first block downsamples, the second is residual.
         Assert.Equal((16, 96, 4, 24, 2, false), Shape(blocks[1]));
         Assert.Equal((24, 144, 6, 24, 1, true), Shape(blocks[2]));
@@ -62,18 +63,18 @@ public class ResolverTests
     [Fact]
     public void Stochastic_depth_grows_linearly_over_all_blocks_as_in_torchvision()
     {
-        var blocks = Specs.Variant("B0").Stages.SelectMany(s => s.Blocks).ToList();
-        Assert.Equal(0.0, blocks[0].StochasticDepth);
-        Assert.Equal(0.2 * 3 / 16, blocks[3].StochasticDepth);
-        Assert.Equal(0.2 * 15 / 16, blocks[15].StochasticDepth);
+        var blocks = Specs.Variant("B0").AllBlocks();
+        Assert.Equal(0.0, blocks[0].DropPath!.Value.Rate(0.2));
+        Assert.Equal(0.2 * 3 / 16, blocks[3].DropPath!.Value.Rate(0.2));
+        Assert.Equal(0.2 * 15 / 16, blocks[15].DropPath!.Value.Rate(0.2));
     }
 
     [Fact]
     public void Variants_carry_their_own_batchnorm_settings()
     {
-        Assert.Equal(new NormSpec(1e-5, 0.1), Specs.Variant("B4").Norm);
-        Assert.Equal(new NormSpec(1e-3, 0.01), Specs.Variant("B5").Norm);
-        Assert.Equal(new NormSpec(1e-3, 0.01), Specs.Variant("B7").Norm);
+        Assert.Equal(new NormSettings(1e-5, 0.1), Specs.Variant("B4").Plan.Norm);
+        Assert.Equal(new NormSettings(1e-3, 0.01), Specs.Variant("B5").Plan.Norm);
+        Assert.Equal(new NormSettings(1e-3, 0.01), Specs.Variant("B7").Plan.Norm);
     }
 
     [Theory]
@@ -100,6 +101,6 @@ public class ResolverTests
         Assert.Equal(Specs.EfficientNet.GetHashCode(), again.GetHashCode());
     }
 
-    private static (int, int, int, int, int, bool) Shape(ResolvedBlock b) =>
-        (b.InputChannels, b.ExpandedChannels, b.SqueezeChannels, b.OutputChannels, b.Stride, b.Residual);
+    private static (int, int, int, int, int, bool) Shape(PlanUnit b) =>
+        (b.InputChannels, b.ExpandedChannels, b.SqueezeChannels(), b.OutputChannels, b.Spatial.Stride, b.Residual);
 }

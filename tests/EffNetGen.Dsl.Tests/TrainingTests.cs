@@ -21,14 +21,14 @@ public class TrainingTests
             // tf_efficientnet_b0's card: LR 0.256, batch 2048, 350 epochs, momentum 0.9, weight decay 1e-5,
             // RMSProp decay 0.9, label smoothing 0.1, BatchNorm momentum 0.99; the paper: AutoAugment.
             Assert.Equal((Optimizer.RmsPropTF, 0.256, 2048, 350, 0.9, 1e-5, 0.9, 0.1, 0.99, Augmentation.AutoAugment),
-                (b0.Optimizer, b0.LearningRate, b0.BatchSize, b0.Epochs, b0.Momentum, b0.WeightDecay, b0.Decay, b0.LabelSmoothing, b0.NormMomentum, b0.Augmentation));
+                (b0.Optimizer, b0.LearningRate, b0.ReferenceBatchSize, b0.Epochs, b0.Momentum, b0.WeightDecay, b0.Decay, b0.LabelSmoothing, b0.NormMomentum, b0.Augmentation));
             // The paper's schedule: decayed by 0.97 every 2.4 epochs.
             Assert.Equal((0.97, 2.4), (b0.LrDecay, b0.DecayEpochs));
         }
         // The card's tf_efficientnet_l2_ns_475 was trained at LR 0.128.
         var l2 = SpecCompiler.Compile(Specs.Read("tf_efficientnet.effnet")).Networks.Single(n => n.Variant == "L2").Training!;
         Assert.Equal(0.128, l2.LearningRate);
-        Assert.Equal(2048, l2.BatchSize);
+        Assert.Equal(2048, l2.ReferenceBatchSize);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class TrainingTests
         var recipe = compilation.Networks.Single().Training;
 
         Assert.Empty(compilation.Diagnostics);
-        Assert.Equal((Optimizer.Sgd, 0.05, 256, 90, 0.0), (recipe!.Optimizer, recipe.LearningRate, recipe.BatchSize, recipe.Epochs, recipe.Ema));
+        Assert.Equal((Optimizer.Sgd, 0.05, 256, 90, 0.0), (recipe!.Optimizer, recipe.LearningRate, recipe.ReferenceBatchSize, recipe.Epochs, recipe.Ema));
         Assert.Equal(0.1, recipe.LabelSmoothing); // the paper's, where neither says otherwise
     }
 
@@ -50,7 +50,7 @@ public class TrainingTests
 
         var own = Compile("", "training { batch 64 }").Networks.Single().Training!;
 
-        Assert.Equal((0.256, 64, Optimizer.RmsPropTF, 0.9999), (own.LearningRate, own.BatchSize, own.Optimizer, own.Ema));
+        Assert.Equal((0.256, 64, Optimizer.RmsPropTF, 0.9999), (own.LearningRate, own.ReferenceBatchSize, own.Optimizer, own.Ema));
     }
 
     [Theory]

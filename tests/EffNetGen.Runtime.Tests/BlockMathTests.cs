@@ -18,9 +18,11 @@ public class BlockMathTests
     [Theory]
     [InlineData(8, 32, 2, 8, 3, 1)]   // expansion, residual
     [InlineData(8, 8, 2, 16, 5, 2)]   // expansion ratio 1: no expansion conv; downsampling, no residual
-    public void MBConv_computes_expand_depthwise_se_project_and_residual(int input, int expanded, int squeeze, int output, int kernel, int stride)
+    public void Inverted_residual_and_depthwise_separable_blocks_compute_expand_depthwise_se_project_and_residual(int input, int expanded, int squeeze, int output, int kernel, int stride)
     {
-        using var block = new MBConv(input, expanded, squeeze, output, kernel, stride, stochasticDepth: 0.5, new LayerSettings(Norm));
+        using var block = Block(plan => expanded != input
+            ? plan.InvertedResidual(expanded, output, kernel, stride, Activation.SiLU, squeeze)
+            : plan.DepthwiseSeparable(output, kernel, stride, Activation.SiLU, squeeze), input);
         block.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -48,16 +50,18 @@ public class BlockMathTests
 
         Assert.Equal(expected.shape, actual.shape);
         Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
-        Assert.Equal(stride == 1 && input == output, block.UsesResidual);
+        Assert.Equal(stride == 1 && input == output, block.Unit.Residual);
     }
 
     [Theory]
     [InlineData(8, 32, 4, 8, 3, 1)]   // expansion conv with SE (timm's EdgeResidual), residual
     [InlineData(8, 32, 0, 16, 3, 2)]  // expansion conv without SE, downsampling (torchvision's FusedMBConv)
     [InlineData(8, 0, 0, 8, 3, 1)]    // e = 1: a single k×k conv, residual
-    public void FusedMBConv_computes_expand_se_project_and_residual(int input, int expanded, int squeeze, int output, int kernel, int stride)
+    public void Edge_residual_and_conv_blocks_compute_expand_se_project_and_residual(int input, int expanded, int squeeze, int output, int kernel, int stride)
     {
-        using var block = new FusedMBConv(input, expanded, squeeze, output, kernel, stride, stochasticDepth: 0.5, new LayerSettings(Norm));
+        using var block = Block(plan => expanded == 0
+            ? plan.ConvNormAct(output, kernel, stride, Activation.SiLU)
+            : plan.EdgeResidual(expanded, output, kernel, stride, Activation.SiLU, squeeze > 0 ? squeeze : null), input);
         block.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -84,6 +88,13 @@ public class BlockMathTests
         var expected = stride == 1 && input == output ? h + x : h;
 
         Assert.True(block.call(x).allclose(expected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    /// <summary>The block a plan builder call makes after a stem of <paramref name="input"/> channels, as the runtime builds it.</summary>
+    private static ResidualBlock Block(System.Func<PlanBuilder, PlanBuilder> add, int input)
+    {
+        var plan = add(new PlanBuilder("Test", 9, Norm, Architecture.Padding.Symmetric).Stem(input, 1, 1, Activation.SiLU).Stage()).Build(1, 0, 0.5);
+        return new ResidualBlock(plan.Units[1], Norm, stochasticDepth: 0.5);
     }
 
     private static Tensor ConvBn(Tensor x, IDictionary<string, Tensor> state, string name, long stride, long groups)

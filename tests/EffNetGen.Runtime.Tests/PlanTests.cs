@@ -2,18 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using EffNetGen.Cli.Onnx;
 using EffNetGen.Dsl;
 using EffNetGen.Dsl.Resolution;
-using EffNetGen.Formats;
 using EffNetGen.Tests.Shared;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests;
 
 /// <summary>
-/// The effnet tool describes a variant's model from the spec alone (<see cref="SpecPlan"/>); it must be the model the
-/// generated class builds (<see cref="ModelPlan"/>, read from the modules), layer for layer, for every shipped variant.
+/// One plan: the resolver's (which the effnet tool exports from, without TorchSharp) is the value the generated class
+/// builds from and the model reports (<see cref="EfficientNetModule.Plan"/>, which the runtime exports from), and it
+/// describes the modules TorchSharp actually has, for every shipped variant.
 /// </summary>
 public class PlanTests
 {
@@ -28,23 +27,23 @@ public class PlanTests
     private static string ClassOf(ModelInfo info) => info.TypeName[(info.TypeName.LastIndexOf('.') + 1)..];
 
     [Fact]
-    public void The_spec_plan_is_the_generated_models_plan_for_every_shipped_variant()
+    public void The_resolvers_plan_is_the_generated_models_plan_for_every_shipped_variant()
     {
         Assert.Equal(EffNetModels.All.Count, EffNetModels.All.Count(info => Networks.Value.ContainsKey(ClassOf(info))));
         Assert.All(EffNetModels.All, info =>
         {
             using var model = info.Create(device: META);
-            var expected = ModelPlan.Of(model);
-            var actual = SpecPlan.Of(Networks.Value[ClassOf(info)]);
-
-            Assert.Equal((expected.Name, expected.InputChannels, expected.FeatureChannels, expected.Classes, expected.Units.Count),
-                (actual.Name, actual.InputChannels, actual.FeatureChannels, actual.Classes, actual.Units.Count));
-            foreach (var (e, a) in expected.Units.Zip(actual.Units))
-            {
-                Assert.Equal((e.Path, e.Residual, e.FeatureLevel), (a.Path, a.Residual, a.FeatureLevel));
-                Assert.Equal(e.Layers, a.Layers); // records: kinds, widths, kernel, stride, groups, padding, eps, activation
-            }
+            Assert.Equal(Networks.Value[ClassOf(info)].Plan, model.Plan); // by value: every unit, layer, width, path and name
         });
+    }
+
+    [Fact]
+    public void Options_change_the_plan_only_where_they_apply()
+    {
+        using var model = new EfficientNetB0(new ModelOptions { InChannels = 1, NumClasses = 10, Device = META });
+        Assert.Equal(EfficientNetB0.Blueprint.WithInputChannels(1).WithClasses(10), model.Plan);
+        model.ResetClassifier(7);
+        Assert.Equal(7, model.Plan.Classes);
     }
 
     [Fact]
@@ -53,13 +52,15 @@ public class PlanTests
         Assert.All(EffNetModels.All, info =>
         {
             using var model = info.Create(device: META);
-            var plan = ModelPlan.Of(model);
+            var plan = model.Plan;
             var stateDict = model.state_dict().Where(p => !p.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
                 .ToDictionary(p => p.Key, p => p.Value.shape);
 
             Assert.Equal(stateDict.Keys.Order(StringComparer.Ordinal), plan.Tensors().Select(t => t.Name).Order(StringComparer.Ordinal));
             Assert.All(plan.Tensors(), t => Assert.Equal(stateDict[t.Name], t.Shape));
-            Assert.Equal(info.ParameterCount, plan.ParameterCount);
+            Assert.All(plan.Tensors(), t => Assert.Equal(t.Learnable, model.named_parameters().Any(p => p.name == t.Name)));
+            Assert.Equal(info.ParameterCount, plan.Parameters);
+            Assert.Equal(info.ParameterCount, model.parameters().Sum(p => p.numel()));
         });
     }
 
@@ -71,22 +72,14 @@ public class PlanTests
         using var input = randn(1, 3, 64, 64);
         var maps = model.Features(input);
 
-        var levels = ModelPlan.Of(model).Units.Where(u => u.FeatureLevel).ToList();
+        var units = model.Plan.FeatureLevelUnits().Select(i => model.Plan.Units[i]).ToList();
 
-        Assert.Equal(EfficientNetB0.FeatureChannels, levels.Select(u => u.Layers.OfType<ConvLayer>().Last().OutputChannels));
-        Assert.Equal(maps.Select(m => m.shape[1]), levels.Select(u => (long)u.Layers.OfType<ConvLayer>().Last().OutputChannels));
+        Assert.Equal(maps.Select(m => m.shape[1]), model.FeatureLevels.Select(l => (long)l.Channels));
+        Assert.Equal(maps.Select(m => m.shape[1]), units.Select(u => (long)u.OutputChannels));
+        Assert.Equal(maps.Select(m => 64 / m.shape[2]), model.FeatureLevels.Select(l => (long)l.Stride));
         foreach (var map in maps)
         {
             map.Dispose();
         }
-    }
-
-    [Fact]
-    public void Every_activation_of_the_runtime_and_the_DSL_has_a_plan_activation_of_the_same_name()
-    {
-        // ModelPlan and SpecPlan map activations by name.
-        var planNames = Enum.GetNames<LayerActivation>();
-        Assert.Subset(planNames.ToHashSet(), Enum.GetNames<Activation>().ToHashSet());
-        Assert.Subset(planNames.ToHashSet(), Enum.GetNames<Dsl.Model.Activation>().ToHashSet());
     }
 }

@@ -10,11 +10,11 @@ public class PreprocessingTests
     [Fact]
     public void Each_variant_carries_its_specs_preprocessing()
     {
-        Assert.Equal((224, 0.875, ResizeInterpolation.Bicubic), (EfficientNetB0.PreprocessSettings.Resolution, EfficientNetB0.PreprocessSettings.CropPct, EfficientNetB0.PreprocessSettings.Interpolation));
+        Assert.Equal((224, 0.875, Interpolation.Bicubic), (EfficientNetB0.PreprocessSettings.Resolution, EfficientNetB0.PreprocessSettings.CropPct, EfficientNetB0.PreprocessSettings.Interpolation));
         Assert.Equal(new[] { 0.485, 0.456, 0.406 }, EfficientNetB0.PreprocessSettings.Mean);
         Assert.Equal(0.904, TfEfficientNetB3.CropPct);                                  // the seed card's
         Assert.Equal(new[] { 0.5, 0.5, 0.5 }, EfficientNetLite0.PreprocessSettings.Std);  // inception normalisation
-        Assert.Equal((1.0, ResizeInterpolation.Bilinear), (EfficientNetV2S.CropPct, EfficientNetV2S.PreprocessSettings.Interpolation));
+        Assert.Equal((1.0, Interpolation.Bilinear), (EfficientNetV2S.CropPct, EfficientNetV2S.PreprocessSettings.Interpolation));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public class SamePaddingTests
     public void Strided_convolutions_pad_like_TensorFlow(int size, int kernel, int stride, int before, int after)
     {
         using var scope = NewDisposeScope();
-        using var conv = Convolutions.Create(2, 3, kernel, stride, 1, bias: false, new LayerSettings(new NormSettings(1e-3, 0.1), Padding.Same));
+        using var conv = Convolutions.Create(SamePaddedStem(kernel, stride), device: null);
         var weight = Assert.IsType<Conv2dSame>(conv).weight;
         using (no_grad())
         {
@@ -37,9 +37,17 @@ public class SamePaddingTests
     [Fact]
     public void Stride_one_same_padding_is_an_ordinary_symmetric_convolution()
     {
-        using var conv = Convolutions.Create(2, 3, 3, 1, 1, bias: false, new LayerSettings(new NormSettings(1e-3, 0.1), Padding.Same));
+        var stem = SamePaddedStem(3, 1);
+        Assert.False(stem.SamePadding);
+        using var conv = Convolutions.Create(stem, device: null);
         Assert.IsType<TorchSharp.Modules.Conv2d>(conv);
     }
+
+    /// <summary>A 2 → 3 channel k×k stem of a network the plan pads like TensorFlow.</summary>
+    private static ConvLayer SamePaddedStem(int kernel, int stride) =>
+        new PlanBuilder("Test", 16, new NormSettings(1e-3, 0.1), Architecture.Padding.Same)
+            .Stem(3, kernel, stride, Activation.SiLU).Stage().ConvNormAct(3, 1, 1, Activation.SiLU).Build(1, 0, 0)
+            .WithInputChannels(2).Stem.Spatial;
 
     /// <summary>
     /// Module.to(dtype or device) replaces each registered parameter through the property of the same name: the

@@ -89,9 +89,12 @@ public class TransferLearningTests
 
         var maps = model.Features(input);
 
-        Assert.Equal(EfficientNetB0.FeatureStrides.Select(s => (224L / s, 224L / s)), maps.Select(m => (m.shape[2], m.shape[3])));
-        Assert.Equal(EfficientNetB0.FeatureChannels.Select(c => (long)c), maps.Select(m => m.shape[1]));
-        Assert.Equal(new[] { 16, 24, 40, 112, 320 }, EfficientNetB0.FeatureChannels); // timm's efficientnet_b0 feature_info
+        var levels = EfficientNetB0.Blueprint.FeatureLevels;
+        Assert.Equal(levels, model.FeatureLevels);
+        Assert.Equal(levels.Select(l => (224L / l.Stride, 224L / l.Stride)), maps.Select(m => (m.shape[2], m.shape[3])));
+        Assert.Equal(levels.Select(l => (long)l.Channels), maps.Select(m => m.shape[1]));
+        // timm's efficientnet_b0 feature_info: reductions 2…32, channels 16…320, at features.1, .2, .3, .5, .7.
+        Assert.Equal(new[] { (1, 2, 16), (2, 4, 24), (3, 8, 40), (5, 16, 112), (7, 32, 320) }, levels.Select(l => (l.Index, l.Stride, l.Channels)));
         Assert.Equal(new long[] { 1, 1280, 7, 7 }, model.ForwardFeatures(input).shape);
         Assert.True(model.ForwardHead(model.ForwardFeatures(input)).allclose(model.call(input)));
     }

@@ -46,17 +46,17 @@ internal static class DiffCommand
         void Row(string stage, int? channelsA, int? channelsB, int? repeatsA, int? repeatsB, long paramsA, long paramsB) =>
             table.AddPlainRow(stage, Change(channelsA, channelsB), Change(repeatsA, repeatsB), Format.Count(paramsA), Format.Count(paramsB), Format.Signed(paramsB - paramsA));
 
-        Row("stem", a.Stem.OutputChannels, b.Stem.OutputChannels, 1, 1, CostModel.Parameters(a.Stem), CostModel.Parameters(b.Stem));
+        Row("stem", a.Plan.Stem.OutputChannels, b.Plan.Stem.OutputChannels, 1, 1, a.Plan.Stem.Parameters, b.Plan.Stem.Parameters);
         for (var i = 0; i < Math.Max(a.Stages.Count, b.Stages.Count); i++)
         {
             var (sa, sb) = (i < a.Stages.Count ? a.Stages[i] : null, i < b.Stages.Count ? b.Stages[i] : null);
             Row(Format.Count(i + 1), sa?.Channels, sb?.Channels, sa?.Repeats, sb?.Repeats,
-                sa is null ? 0 : CostModel.Parameters(sa), sb is null ? 0 : CostModel.Parameters(sb));
+                sa is null ? 0 : a.StageParameters(sa), sb is null ? 0 : b.StageParameters(sb));
         }
-        Row("head", a.Head?.OutputChannels, b.Head?.OutputChannels, a.Head is null ? null : 1, b.Head is null ? null : 1,
-            a.Head is null ? 0 : CostModel.Parameters(a.Head), b.Head is null ? 0 : CostModel.Parameters(b.Head));
-        Row("classifier", a.Classes, b.Classes, 1, 1,
-            CostModel.ClassifierParameters(a.FeatureChannels, a.Classes), CostModel.ClassifierParameters(b.FeatureChannels, b.Classes));
+        var (headA, headB) = (a.Plan.Head, b.Plan.Head);
+        Row("head", headA?.OutputChannels, headB?.OutputChannels, headA is null ? null : 1, headB is null ? null : 1,
+            headA?.Parameters ?? 0, headB?.Parameters ?? 0);
+        Row("classifier", a.Classes, b.Classes, 1, 1, a.Plan.ClassifierParameters, b.Plan.ClassifierParameters);
         table.AddPlainRow("total", "", "", Format.Count(a.Parameters), Format.Count(b.Parameters), Format.Signed(b.Parameters - a.Parameters));
         return table;
     }

@@ -50,9 +50,9 @@ internal static class ExportOnnxCommand
                     ? FromCheckpoint(network, checkpoint)
                     : FromSeed(network, parse.GetValue(seed), error);
                 OnnxWriter.Write(plan, source, path, new OnnxExportOptions { Features = parse.GetValue(features) });
-                stdout.WriteLine($"{path}: {plan.Name}, {plan.ParameterCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters from {source.Origin}; " +
+                stdout.WriteLine($"{path}: {plan.Name}, {plan.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters from {source.Origin}; " +
                     $"input [batch, {plan.InputChannels}, height, width] ({network.Resolution}×{network.Resolution} native), output logits [batch, {plan.Classes}]" +
-                    (parse.GetValue(features) ? $", features_0 … features_{FeatureLevels.Of(network).Count - 1}" : "") + $"; ONNX opset {OnnxWriter.Opset}.");
+                    (parse.GetValue(features) ? $", features_0 … features_{plan.FeatureLevels.Count - 1}" : "") + $"; ONNX opset {OnnxWriter.Opset}.");
                 return EffNetCli.Success;
             }
             catch (Exception e) when (e is WeightFormatException or IOException or UnauthorizedAccessException)
@@ -72,19 +72,25 @@ internal static class ExportOnnxCommand
     {
         var stored = new CheckpointWeights(checkpoint);
         WeightSource source = stored;
-        if (TimmNames.SavedByTimm(stored.Names))
+        if (TimmNameMap.SavedByTimm(stored.Names))
         {
-            var prefixes = TimmNames.Prefixes(SpecPlan.Of(network));
-            source = new CheckpointWeights(checkpoint, key => TimmNames.FromTimm(key, prefixes));
+            source = new CheckpointWeights(checkpoint, new TimmNameMap(network.Plan).FromTimm);
         }
-        var plan = SpecPlan.Of(network, (int?)source.ShapeOf(StemWeight)?.ElementAtOrDefault(1), (int?)source.ShapeOf(ClassifierWeight)?.ElementAtOrDefault(0));
+        var plan = network.Plan;
+        if (source.ShapeOf(StemWeight) is { Length: 4 } stem)
+        {
+            plan = plan.WithInputChannels(checked((int)stem[1]));
+        }
+        if (source.ShapeOf(ClassifierWeight) is { Length: 2 } classifier)
+        {
+            plan = plan.WithClasses(checked((int)classifier[0]));
+        }
         return (plan, source);
     }
 
     private static (NetworkPlan, WeightSource) FromSeed(ResolvedNetwork network, int seed, TextWriter error)
     {
         error.WriteLine($"note: no --weights: the model has untrained weights (torchvision's initialisation, seed {seed}).");
-        var plan = SpecPlan.Of(network);
-        return (plan, new InitialWeights(plan, seed));
+        return (network.Plan, new InitialWeights(network.Plan, seed));
     }
 }

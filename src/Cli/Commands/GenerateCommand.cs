@@ -32,10 +32,10 @@ internal static class GenerateCommand
             }
             var rootNamespace = parse.GetRequiredValue(ns);
             var models = specs.SelectMany(s => GeneratedModel.For(s.Compilation, s.Path, rootNamespace)).ToList();
-            var duplicates = models.GroupBy(m => m.FullTypeName, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
-            foreach (var duplicate in duplicates)
+            var duplicates = GeneratedSources.DuplicateTypes(models);
+            foreach (var model in models.Where(m => duplicates.Contains(m.FullTypeName)))
             {
-                error.WriteLine($"error EFF0003: Duplicate generated type '{duplicate.Key}' in {string.Join(", ", duplicate.Select(m => m.SpecPath))}");
+                error.WriteLine(GeneratedSources.DuplicateType(model).ToString(model.SpecPath));
             }
             if (duplicates.Count > 0)
             {
@@ -45,9 +45,9 @@ internal static class GenerateCommand
             var directory = parse.GetRequiredValue(outputDirectory);
             directory.Create();
             var written = models.Select(m => (m.HintName, Source: ModelEmitter.Emit(m))).ToList();
-            if (!parse.GetValue(noRegistry) && models.Count > 0)
+            if (!parse.GetValue(noRegistry) && GeneratedSources.Registry(rootNamespace, models, duplicates) is { } registry)
             {
-                written.Add((rootNamespace + "." + RegistryEmitter.ClassName + ".g.cs", RegistryEmitter.Emit(rootNamespace, models)));
+                written.Add(registry);
             }
             foreach (var (name, source) in written)
             {

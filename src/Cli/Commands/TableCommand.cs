@@ -52,7 +52,7 @@ internal static class TableCommand
         foreach (var n in networks)
         {
             table.AddPlainRow(n.Family, n.Variant, n.ModelName, n.Resolution.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Format.Number(n.Width), Format.Number(n.Depth), Format.Number(n.Dropout), Format.Count(n.Stages.Sum(s => s.Blocks.Count)),
+                Format.Number(n.Width), Format.Number(n.Depth), Format.Number(n.Plan.Dropout), Format.Count(n.Plan.Units.Count(u => u.IsBlock)),
                 Format.Count(n.Parameters), Format.GigaMacs(n.Macs));
         }
         return table;
@@ -62,21 +62,22 @@ internal static class TableCommand
     {
         var table = new Table().Title(Markup.Escape($"{n.ClassName} ({n.Resolution}×{n.Resolution})")).AddColumns("stage", "operator").AddColumns(
             new[] { "input", "in", "channels", "repeats", "parameters" }.Select(c => new TableColumn(c).RightAligned()).ToArray());
-        table.AddPlainRow("stem", $"conv {n.Stem.Kernel}x{n.Stem.Kernel} s{n.Stem.Stride}", Size(n.Stem.InputSize),
-            Format.Count(n.Stem.InputChannels), Format.Count(n.Stem.OutputChannels), "1", Format.Count(CostModel.Parameters(n.Stem)));
+        var stem = n.Plan.Stem;
+        table.AddPlainRow("stem", $"conv {stem.Spatial.Kernel}x{stem.Spatial.Kernel} s{stem.Spatial.Stride}", Size(stem.InputSize),
+            Format.Count(stem.InputChannels), Format.Count(stem.OutputChannels), "1", Format.Count(stem.Parameters));
         foreach (var s in n.Stages)
         {
             table.AddPlainRow(Format.Count(s.Index), $"{BlockKinds.Name(s.Kind)}{Format.Number(s.Expansion)} {s.Kernel}x{s.Kernel} s{s.Stride}" + (s.SeRatio > 0 ? $" se{Format.Number(s.SeRatio)}" : ""),
-                Size(s.Blocks[0].InputSize), Format.Count(s.Blocks[0].InputChannels), Format.Count(s.Channels), Format.Count(s.Repeats),
-                Format.Count(CostModel.Parameters(s)));
+                Size(n.Blocks(s).First().InputSize), Format.Count(n.Blocks(s).First().InputChannels), Format.Count(s.Channels), Format.Count(s.Repeats),
+                Format.Count(n.StageParameters(s)));
         }
-        if (n.Head is { } head)
+        if (n.Plan.Head is { } head)
         {
-            table.AddPlainRow("head", $"conv {head.Kernel}x{head.Kernel}", Size(head.InputSize), Format.Count(head.InputChannels),
-                Format.Count(head.OutputChannels), "1", Format.Count(CostModel.Parameters(head)));
+            table.AddPlainRow("head", $"conv {head.Spatial.Kernel}x{head.Spatial.Kernel}", Size(head.InputSize), Format.Count(head.InputChannels),
+                Format.Count(head.OutputChannels), "1", Format.Count(head.Parameters));
         }
-        table.AddPlainRow("classifier", $"linear {n.Classes}", "", Format.Count(n.FeatureChannels), Format.Count(n.Classes), "1",
-            Format.Count(CostModel.ClassifierParameters(n.FeatureChannels, n.Classes)));
+        table.AddPlainRow("classifier", $"linear {n.Classes}", "", Format.Count(n.Plan.FeatureChannels), Format.Count(n.Classes), "1",
+            Format.Count(n.Plan.ClassifierParameters));
         return table;
     }
 

@@ -26,15 +26,16 @@ internal sealed record VariantJson(
     int Classes)
 {
     public static VariantJson From(ResolvedNetwork n) => new(
-        n.Family, n.Variant, n.ModelName, n.ClassName, n.Resolution, n.Width, n.Depth, n.Dropout, n.Parameters, n.Macs,
-        n.Stages.Sum(s => s.Blocks.Count), ConvJson.From(n.Stem), n.Stages.Select(StageJson.From).ToList(), n.Head is null ? null : ConvJson.From(n.Head), n.Classes);
+        n.Family, n.Variant, n.ModelName, n.ClassName, n.Resolution, n.Width, n.Depth, n.Plan.Dropout, n.Parameters, n.Macs,
+        n.Plan.Units.Count(u => u.IsBlock), ConvJson.From(n.Plan.Stem), n.Stages.Select(s => StageJson.From(n, s)).ToList(),
+        n.Plan.Head is { } head ? ConvJson.From(head) : null, n.Classes);
 }
 
 /// <summary>The stem or head convolution (the head is null for networks without one).</summary>
 internal sealed record ConvJson(int Kernel, int Stride, int InputChannels, int Channels, int InputResolution, long Params)
 {
-    public static ConvJson From(ResolvedConv c) =>
-        new(c.Kernel, c.Stride, c.InputChannels, c.OutputChannels, c.InputSize, CostModel.Parameters(c));
+    public static ConvJson From(PlanUnit u) =>
+        new(u.Spatial.Kernel, u.Spatial.Stride, u.InputChannels, u.OutputChannels, u.InputSize, u.Parameters);
 }
 
 /// <summary>One stage: the scaled row of the stage table.</summary>
@@ -52,7 +53,7 @@ internal sealed record StageJson(
     long Params,
     long Macs)
 {
-    public static StageJson From(ResolvedStage s) => new(
-        s.Index, BlockKinds.Name(s.Kind), s.Kernel, s.Stride, s.Expansion, s.SeRatio, s.Blocks[0].InputChannels, s.Channels, s.Repeats,
-        s.Blocks[0].InputSize, CostModel.Parameters(s), CostModel.Macs(s));
+    public static StageJson From(ResolvedNetwork n, ResolvedStage s) => new(
+        s.Index, BlockKinds.Name(s.Kind), s.Kernel, s.Stride, s.Expansion, s.SeRatio, n.Blocks(s).First().InputChannels, s.Channels, s.Repeats,
+        n.Blocks(s).First().InputSize, n.StageParameters(s), n.StageMacs(s));
 }

@@ -12,7 +12,7 @@ namespace EffNetGen.Cli.Onnx;
 /// </summary>
 internal sealed class InitialWeights(NetworkPlan plan, int seed) : WeightSource
 {
-    private readonly IReadOnlyList<(string Name, long[] Shape)> _tensors = plan.Tensors().ToList();
+    private readonly IReadOnlyList<(string Name, long[] Shape)> _tensors = plan.Tensors().Select(t => (t.Name, t.Shape.ToArray())).ToList();
     private readonly Dictionary<string, int> _index = plan.Tensors().Select((t, i) => (t.Name, i)).ToDictionary(t => t.Name, t => t.i, StringComparer.Ordinal);
 
     public override string Origin => $"initial weights (seed {seed})";

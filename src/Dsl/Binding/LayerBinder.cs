@@ -104,7 +104,7 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
     }
 
     private static Activation? Activation(OptionReader r) =>
-        r.Has("act") ? r.Choice("act", Model.Activation.SiLU, OptionTables.Activations) : null;
+        r.Has("act") ? r.Choice("act", Architecture.Activation.SiLU, OptionTables.Activations) : null;
 
     private static bool CheckType(StatementSyntax statement, IEnumerable<string> expected, List<SpecDiagnostic> diagnostics)
     {

@@ -18,7 +18,7 @@ public sealed record BindResult(EquatableArray<FamilySpec> Families, EquatableAr
 public static class SpecBinder
 {
     // Defaults follow torchvision's EfficientNet (BatchNorm2d defaults, make_divisible(…, 8), ceil depth).
-    private static readonly NormSpec DefaultNorm = new(1e-5, 0.1);
+    private static readonly NormSettings DefaultNorm = new(1e-5, 0.1);
     private static readonly ScalingSpec DefaultScaling = new(1.2, 1.1, 1.15, 8, null, DepthRounding.Ceil, 224);
     // timm's and torchvision's ImageNet evaluation: bicubic, crop 0.875 (resize 256 for 224), ImageNet statistics.
     private static readonly PreprocessSpec DefaultPreprocess = new(Interpolation.Bicubic, Normalization.ImageNet, 0.875);
@@ -133,7 +133,7 @@ public static class SpecBinder
         }
     }
 
-    private static NormSpec BindNorm(OptionReader r, NormSpec defaults) => new(
+    private static NormSettings BindNorm(OptionReader r, NormSettings defaults) => new(
         r.Number("eps", defaults.Eps, v => v > 0 && v < 1, "must be in (0, 1)"),
         r.Number("momentum", defaults.Momentum, v => v > 0 && v <= 1, "must be in (0, 1]"));
 
@@ -147,7 +147,7 @@ public static class SpecBinder
     /// <summary>The class the generator lists every model in; no variant may be named like it.</summary>
     private const string RegistryClassName = "EffNetModels";
 
-    private sealed record VariantDefaults(ScalingSpec Scaling, NormSpec Norm, double Dropout, double StochasticDepth, TrainingSpec? Training, LayerSet Layers);
+    private sealed record VariantDefaults(ScalingSpec Scaling, NormSettings Norm, double Dropout, double StochasticDepth, TrainingRecipe? Training, LayerSet Layers);
 
     private static List<VariantSpec> BindVariants(FamilySyntax family, VariantDefaults defaults, List<SpecDiagnostic> diagnostics)
     {

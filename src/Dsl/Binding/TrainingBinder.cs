@@ -11,16 +11,16 @@ internal static class TrainingBinder
     /// every 2.4 epochs, 350 epochs, label smoothing 0.1, AutoAugment. From the reference code (tensorflow/tpu
     /// efficientnet): RMSProp epsilon 0.001, 5 warm-up epochs, weight EMA 0.9999.
     /// </summary>
-    public static readonly TrainingSpec Paper = new(
-        Optimizer.RmsPropTF, LearningRate: 0.256, BatchSize: 2048, Decay: 0.9, Momentum: 0.9, Epsilon: 0.001, WeightDecay: 1e-5,
+    public static readonly TrainingRecipe Paper = new(
+        Optimizer.RmsPropTF, LearningRate: 0.256, ReferenceBatchSize: 2048, Decay: 0.9, Momentum: 0.9, Epsilon: 0.001, WeightDecay: 1e-5,
         WarmupEpochs: 5, LrDecay: 0.97, DecayEpochs: 2.4, Epochs: 350, LabelSmoothing: 0.1, Ema: 0.9999, NormMomentum: 0.99,
         Augmentation.AutoAugment);
 
     /// <summary>The options <paramref name="r"/> gives, each missing one from <paramref name="defaults"/>.</summary>
-    public static TrainingSpec Bind(OptionReader r, TrainingSpec defaults) => new(
+    public static TrainingRecipe Bind(OptionReader r, TrainingRecipe defaults) => new(
         r.Choice("optimizer", defaults.Optimizer, OptionTables.Optimizers),
         r.Number("lr", defaults.LearningRate, v => v > 0 && v <= 100, "must be in (0, 100]"),
-        r.Integer("batch", defaults.BatchSize, Rules.IsPositive, Rules.PositiveRequirement),
+        r.Integer("batch", defaults.ReferenceBatchSize, Rules.IsPositive, Rules.PositiveRequirement),
         r.Number("decay", defaults.Decay, Rules.IsRate, Rules.RateRequirement),
         r.Number("momentum", defaults.Momentum, Rules.IsRate, Rules.RateRequirement),
         r.Number("eps", defaults.Epsilon, v => v > 0 && v < 1, "must be in (0, 1)"),

@@ -11,9 +11,6 @@ namespace EffNetGen.Dsl.Model;
 public sealed record ScalingSpec(
     double Alpha, double Beta, double Gamma, int Divisor, int? MinChannels, DepthRounding DepthRounding, int BaseResolution);
 
-/// <summary>BatchNorm settings: epsilon and running-statistics momentum (PyTorch convention).</summary>
-public sealed record NormSpec(double Eps, double Momentum);
-
 /// <summary>Family-wide block conventions; stages may override the activation.</summary>
 public sealed record DefaultsSpec(Activation Activation, Padding Padding, SeBase SeBase, SeRounding SeRounding, ExpandRounding ExpandRounding);
 
@@ -64,7 +61,7 @@ public sealed record VariantSpec(
     double Dropout,
     double StochasticDepth,
     double? CropPct,
-    NormSpec Norm,
+    NormSettings Norm,
     LayoutSpec Layout,
     SourceSpan Span)
 {
@@ -72,7 +69,7 @@ public sealed record VariantSpec(
     public EquatableArray<Expectation> Expectations { get; init; }
 
     /// <summary>The training recipe; null when neither the variant nor its family has a <c>training</c> section.</summary>
-    public TrainingSpec? Training { get; init; }
+    public TrainingRecipe? Training { get; init; }
 }
 
 /// <summary>A family: shared settings and its variants.</summary>

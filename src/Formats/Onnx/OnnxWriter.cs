@@ -36,29 +36,29 @@ public static class OnnxWriter
     public static void Write(NetworkPlan plan, WeightSource weights, string path, OnnxExportOptions? options = null)
     {
         options ??= new OnnxExportOptions();
-        weights.CheckHolds(plan.Tensors(), plan.Name);
+        weights.CheckHolds(plan.Tensors().Select(t => (t.Name, t.Shape.ToArray())), plan.Name);
         using var graph = new OnnxGraph(plan.Name);
         var x = graph.Input("input", "batch", plan.InputChannels, "height", "width");
-        var level = 0;
-        foreach (var unit in plan.Units)
+        var levelUnits = plan.FeatureLevelUnits().ToList();
+        for (var u = 0; u < plan.Units.Count; u++)
         {
+            var unit = plan.Units[u];
             var h = x;
             foreach (var layer in unit.Layers)
             {
-                h = layer is ConvLayer conv ? Conv(graph, conv, weights, h) : Squeeze(graph, (SqueezeLayer)layer, weights, h);
+                h = layer is ConvLayer conv ? Conv(graph, conv, plan.Norm, weights, h) : Squeeze(graph, (SqueezeLayer)layer, weights, h);
             }
             x = unit.Residual ? graph.Node("Add", $"{unit.Path}.add", new[] { h, x }) : h;
-            if (options.Features && unit.FeatureLevel)
+            if (options.Features && levelUnits.IndexOf(u) is var level and >= 0)
             {
-                var channels = unit.Layers.OfType<ConvLayer>().Last().OutputChannels;
-                var name = $"features_{level++}";
-                graph.Output(graph.Node("Identity", name, new[] { x }), "batch", channels, $"{name}_height", $"{name}_width");
+                var name = $"features_{level}";
+                graph.Output(graph.Node("Identity", name, new[] { x }), "batch", unit.OutputChannels, $"{name}_height", $"{name}_width");
             }
         }
         var pooled = graph.Node("GlobalAveragePool", "avgpool", new[] { x });
         var flat = graph.Node("Flatten", "flatten", new[] { pooled }, new OnnxAttribute("axis", Int: 1));
-        var weight = Initializer(graph, weights, "classifier.1.weight", new long[] { plan.Classes, plan.FeatureChannels });
-        var bias = Initializer(graph, weights, "classifier.1.bias", new long[] { plan.Classes });
+        var weight = Initializer(graph, weights, NetworkPlan.Classifier + ".weight", new long[] { plan.Classes, plan.FeatureChannels });
+        var bias = Initializer(graph, weights, NetworkPlan.Classifier + ".bias", new long[] { plan.Classes });
         graph.Node("Gemm", "logits", new[] { flat, weight, bias }, new OnnxAttribute("transB", Int: 1));
         graph.Output("logits", "batch", plan.Classes);
         Save(path, plan.Name, graph);
@@ -68,10 +68,10 @@ public static class OnnxWriter
         graph.Initializer(name, weights.Read(name), shape);
 
     /// <summary>The convolution with its BatchNorm folded in, then the activation.</summary>
-    private static string Conv(OnnxGraph graph, ConvLayer layer, WeightSource weights, string input)
+    private static string Conv(OnnxGraph graph, ConvLayer layer, NormSettings norm, WeightSource weights, string input)
     {
-        var (weight, bias) = Fold(layer, weights);
-        var shape = layer.Tensors().First().Shape;
+        var (weight, bias) = Fold(layer, norm.Eps, weights);
+        var shape = layer.Tensors().First().Shape.ToArray();
         var padding = layer.SamePadding
             ? new OnnxAttribute("auto_pad", Text: "SAME_UPPER")
             : new OnnxAttribute("pads", Ints: Enumerable.Repeat((long)(layer.Kernel - 1) / 2, 4).ToArray());
@@ -89,7 +89,7 @@ public static class OnnxWriter
     }
 
     /// <summary>w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε).</summary>
-    private static (float[] Weight, float[] Bias) Fold(ConvLayer layer, WeightSource weights)
+    private static (float[] Weight, float[] Bias) Fold(ConvLayer layer, double eps, WeightSource weights)
     {
         var weight = weights.Read($"{layer.Path}.0.weight");
         var gamma = weights.Read($"{layer.Path}.1.weight");
@@ -100,7 +100,7 @@ public static class OnnxWriter
         var bias = new float[layer.OutputChannels];
         for (var o = 0; o < layer.OutputChannels; o++)
         {
-            var scale = gamma[o] / Math.Sqrt(variance[o] + layer.NormEps);
+            var scale = gamma[o] / Math.Sqrt(variance[o] + eps);
             for (var i = o * perChannel; i < (o + 1) * perChannel; i++)
             {
                 weight[i] = (float)(weight[i] * scale);
@@ -113,7 +113,7 @@ public static class OnnxWriter
     private static string Squeeze(OnnxGraph graph, SqueezeLayer se, WeightSource weights, string input)
     {
         var name = se.Path;
-        var shapes = se.Tensors().ToDictionary(t => t.Name, t => t.Shape);
+        var shapes = se.Tensors().ToDictionary(t => t.Name, t => t.Shape.ToArray());
         string Parameter(string tensor) => graph.Initializer($"{name}.{tensor}", weights.Read($"{name}.{tensor}"), shapes[$"{name}.{tensor}"]);
         var pooled = graph.Node("GlobalAveragePool", $"{name}.avgpool", new[] { input });
         var reduced = graph.Node("Conv", $"{name}.fc1", new[] { pooled, Parameter("fc1.weight"), Parameter("fc1.bias") });
@@ -123,13 +123,13 @@ public static class OnnxWriter
         return graph.Node("Mul", $"{name}.scale", new[] { input, gate });
     }
 
-    private static string Activate(OnnxGraph graph, string name, LayerActivation activation, string x) => activation switch
+    private static string Activate(OnnxGraph graph, string name, Activation activation, string x) => activation switch
     {
-        LayerActivation.None => x,
-        LayerActivation.SiLU => graph.Node("Mul", $"{name}.silu", new[] { x, graph.Node("Sigmoid", $"{name}.sigmoid", new[] { x }) }),
-        LayerActivation.ReLU => graph.Node("Relu", $"{name}.relu", new[] { x }),
-        LayerActivation.ReLU6 => graph.Node("Clip", $"{name}.relu6", new[] { x, graph.Constant($"{name}.relu6.min", 0), graph.Constant($"{name}.relu6.max", 6) }),
-        LayerActivation.HardSwish => graph.Node("HardSwish", $"{name}.hardswish", new[] { x }),
+        Activation.None => x,
+        Activation.SiLU => graph.Node("Mul", $"{name}.silu", new[] { x, graph.Node("Sigmoid", $"{name}.sigmoid", new[] { x }) }),
+        Activation.ReLU => graph.Node("Relu", $"{name}.relu", new[] { x }),
+        Activation.ReLU6 => graph.Node("Clip", $"{name}.relu6", new[] { x, graph.Constant($"{name}.relu6.min", 0), graph.Constant($"{name}.relu6.max", 6) }),
+        Activation.HardSwish => graph.Node("HardSwish", $"{name}.hardswish", new[] { x }),
         // GELU (exact, as torch's default): x · ½ · (1 + erf(x / √2)); ONNX has a Gelu operator only from opset 20.
         _ => graph.Node("Mul", $"{name}.gelu", new[]
         {

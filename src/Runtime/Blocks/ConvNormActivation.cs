@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace EffNetGen.Runtime.Blocks;
 
 /// <summary>
-/// Convolution (no bias), BatchNorm, optional activation: torchvision's <c>Conv2dNormActivation</c>,
-/// with its child names <c>0</c>, <c>1</c>, <c>2</c> so state_dict keys match.
+/// A plan's <see cref="ConvLayer"/>: convolution (no bias), BatchNorm, optional activation — torchvision's
+/// <c>Conv2dNormActivation</c>, with its child names <c>0</c>, <c>1</c>, <c>2</c> so state_dict keys match.
 /// </summary>
 public sealed class ConvNormActivation : nn.Module<Tensor, Tensor>
 {
@@ -13,15 +13,14 @@ public sealed class ConvNormActivation : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> _norm;
     private readonly nn.Module<Tensor, Tensor>? _activation;
 
-    /// <summary>Creates the layer; <paramref name="groups"/> equal to the channels makes it depthwise.</summary>
-    public ConvNormActivation(
-        long inputChannels, long outputChannels, long kernelSize, long stride, LayerSettings settings, Activation activation, long groups = 1)
+    /// <summary>Creates the layer <paramref name="layer"/> describes, its parameters on <paramref name="device"/> (null: the default device).</summary>
+    public ConvNormActivation(ConvLayer layer, NormSettings norm, Device? device = null)
         : base(nameof(ConvNormActivation))
     {
-        _conv = Convolutions.Create(inputChannels, outputChannels, kernelSize, stride, groups, bias: false, settings);
-        _norm = nn.BatchNorm2d(outputChannels, eps: settings.Norm.Eps, momentum: settings.Norm.Momentum, device: settings.Device);
-        _activation = Activations.Create(activation);
-        (Stride, Groups, SamePadding, ActivationKind) = (stride, groups, _conv is Conv2dSame, activation);
+        Layer = layer;
+        _conv = Convolutions.Create(layer, device);
+        _norm = nn.BatchNorm2d(layer.OutputChannels, eps: norm.Eps, momentum: norm.Momentum, device: device);
+        _activation = Activations.Create(layer.Activation);
         register_module("0", _conv);
         register_module("1", _norm);
         if (_activation is not null)
@@ -30,17 +29,8 @@ public sealed class ConvNormActivation : nn.Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>The convolution's stride.</summary>
-    public long Stride { get; }
-
-    /// <summary>The convolution's groups (the channels for a depthwise conv).</summary>
-    public long Groups { get; }
-
-    /// <summary>Whether the convolution pads like TensorFlow ('same', from the input size).</summary>
-    public bool SamePadding { get; }
-
-    /// <summary>The activation after the BatchNorm.</summary>
-    public Activation ActivationKind { get; }
+    /// <summary>What this layer is: channels, kernel, stride, groups, padding, activation.</summary>
+    public ConvLayer Layer { get; }
 
     /// <summary>The convolution kernel, [out, in/groups, k, k].</summary>
     public Tensor ConvWeight => _conv is Conv2dSame same ? same.weight : ((TorchSharp.Modules.Conv2d)_conv).weight;

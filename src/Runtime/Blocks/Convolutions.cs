@@ -4,17 +4,18 @@ using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Blocks;
 
-/// <summary>Creates convolutions with the padding a network asks for.</summary>
+/// <summary>Creates a plan's convolutions.</summary>
 public static class Convolutions
 {
     /// <summary>
-    /// A k×k convolution. Symmetric padding, and 'same' padding on a stride-1 conv with an odd kernel (where
-    /// TensorFlow's padding is symmetric too), are a plain <c>Conv2d</c>; strided 'same' convs are <see cref="Conv2dSame"/>.
+    /// The convolution of <paramref name="layer"/>, without bias: a plain <c>Conv2d</c> with symmetric padding, or
+    /// <see cref="Conv2dSame"/> where the plan says TensorFlow's 'same' padding differs from it.
     /// </summary>
-    public static nn.Module<Tensor, Tensor> Create(long input, long output, long kernel, long stride, long groups, bool bias, LayerSettings settings) =>
-        settings.Padding == Padding.Same && Formats.SamePadding.Differs(kernel, stride)
-            ? new Conv2dSame(input, output, kernel, stride, groups, bias, settings.Device)
-            : nn.Conv2d(input, output, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: bias, device: settings.Device);
+    public static nn.Module<Tensor, Tensor> Create(ConvLayer layer, Device? device) =>
+        layer.SamePadding
+            ? new Conv2dSame(layer.InputChannels, layer.OutputChannels, layer.Kernel, layer.Stride, layer.Groups, bias: false, device)
+            : nn.Conv2d(layer.InputChannels, layer.OutputChannels, layer.Kernel, stride: layer.Stride, padding: (layer.Kernel - 1) / 2,
+                groups: layer.Groups, bias: false, device: device);
 }
 
 /// <summary>

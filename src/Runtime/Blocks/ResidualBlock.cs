@@ -1,41 +1,43 @@
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Blocks;
 
 /// <summary>
-/// A block of layers in a child named <c>block</c>, plus a residual connection through stochastic depth when
-/// the block keeps its shape and the spec allows it: what <see cref="MBConv"/> and <see cref="FusedMBConv"/> share.
+/// A block of a plan (<see cref="PlanUnit"/>: timm's <c>ds</c>, <c>ir</c>, <c>er</c> or <c>cn</c>): its layers in a child
+/// named <c>block</c> (keys <c>block.0.0.weight</c>, <c>block.2.fc1.weight</c>, … as torchvision's <c>MBConv</c> and
+/// <c>FusedMBConv</c>), plus the input through stochastic depth when the plan says the block is residual.
 /// </summary>
-public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
+public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> _block;
     private readonly nn.Module<Tensor, Tensor> _stochasticDepth;
 
-    /// <summary>Registers <paramref name="layers"/> as <c>block.0</c>, <c>block.1</c>, … and <c>stochastic_depth</c>.</summary>
-    protected ResidualBlock(string name, IList<nn.Module<Tensor, Tensor>> layers, bool residual, double stochasticDepth)
-        : base(name)
+    /// <summary>Creates the layers of <paramref name="unit"/>, dropping the residual branch at <paramref name="stochasticDepth"/> while training.</summary>
+    public ResidualBlock(PlanUnit unit, NormSettings norm, double stochasticDepth, Device? device = null)
+        : base(nameof(ResidualBlock))
     {
-        UsesResidual = residual;
-        _block = nn.Sequential(layers);
+        Unit = unit;
+        _block = nn.Sequential(unit.Layers.Select(layer => LayerModules.Create(layer, norm, device)).ToList());
         _stochasticDepth = new StochasticDepth(stochasticDepth);
         register_module("block", _block);
         register_module("stochastic_depth", _stochasticDepth);
     }
 
+    /// <summary>What this block is.</summary>
+    public PlanUnit Unit { get; }
+
     /// <summary>The block's layers in order: <see cref="ConvNormActivation"/> and <see cref="SqueezeExcitation"/>.</summary>
     public IEnumerable<nn.Module> Layers => _block.children();
-
-    /// <summary>Whether the input is added to the block's output.</summary>
-    public bool UsesResidual { get; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
         var output = _block.call(input);
-        if (UsesResidual)
+        if (Unit.Residual)
         {
             output = _stochasticDepth.call(output) + input;
         }

@@ -15,14 +15,14 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> _activation;
     private readonly nn.Module<Tensor, Tensor> _scaleActivation = nn.Sigmoid();
 
-    /// <summary>Creates the gate over <paramref name="channels"/> with a bottleneck of <paramref name="squeezeChannels"/>.</summary>
-    public SqueezeExcitation(long channels, long squeezeChannels, Activation activation = Activation.SiLU, Device? device = null)
+    /// <summary>Creates the gate <paramref name="layer"/> describes, its parameters on <paramref name="device"/>.</summary>
+    public SqueezeExcitation(SqueezeLayer layer, Device? device = null)
         : base(nameof(SqueezeExcitation))
     {
-        _fc1 = nn.Conv2d(channels, squeezeChannels, 1, device: device);
-        _fc2 = nn.Conv2d(squeezeChannels, channels, 1, device: device);
-        _activation = Activations.Create(activation) ?? nn.Identity();
-        ActivationKind = activation;
+        Layer = layer;
+        _fc1 = nn.Conv2d(layer.Channels, layer.SqueezeChannels, 1, device: device);
+        _fc2 = nn.Conv2d(layer.SqueezeChannels, layer.Channels, 1, device: device);
+        _activation = Activations.Create(layer.Activation) ?? nn.Identity();
         register_module("avgpool", _avgpool);
         register_module("fc1", _fc1);
         register_module("fc2", _fc2);
@@ -30,8 +30,8 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
         register_module("scale_activation", _scaleActivation);
     }
 
-    /// <summary>The activation between the two 1×1 convolutions.</summary>
-    public Activation ActivationKind { get; }
+    /// <summary>What this gate is: widths and the activation between the two 1×1 convolutions.</summary>
+    public SqueezeLayer Layer { get; }
 
     /// <summary>The reducing 1×1 convolution (<c>fc1</c>).</summary>
     public TorchSharp.Modules.Conv2d Reduce => (TorchSharp.Modules.Conv2d)_fc1;

@@ -26,12 +26,12 @@ public sealed class InferenceModel : IDisposable
     {
         _channelsLast = channelsLast;
         using var noGrad = no_grad();
-        var steps = model.FeatureUnits()
-            .Select(unit => new Step(unit.Layers.Select(l => l.Layer is ConvNormActivation c
+        var modules = model.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
+        _steps = model.Plan.Units
+            .Select(unit => new Step(unit.Layers.Select(layer => modules[layer.Path] is ConvNormActivation c
                 ? new Op(new FoldedConv(c, channelsLast), null)
-                : new Op(null, new FoldedSqueeze((SqueezeExcitation)l.Layer))).ToList(), unit.Residual))
+                : new Op(null, new FoldedSqueeze((SqueezeExcitation)modules[layer.Path]))).ToList(), unit.Residual))
             .ToList();
-        _steps = steps;
         _classifierWeight = model.ClassifierLinear.weight!.detach().clone();
         _classifierBias = model.ClassifierLinear.bias!.detach().clone();
     }
@@ -98,7 +98,7 @@ internal sealed class FoldedSqueeze : IDisposable
         _reduceBias = se.Reduce.bias!.detach().clone();
         _expandWeight = se.Expand.weight.detach().flatten(1).clone();
         _expandBias = se.Expand.bias!.detach().clone();
-        _activation = se.ActivationKind;
+        _activation = se.Layer.Activation;
     }
 
     /// <summary>Scales <paramref name="input"/> by the gate in place and returns it (a fresh activation in the inference path).</summary>

@@ -8,7 +8,7 @@ namespace EffNetGen.Runtime.Onnx;
 
 /// <summary>
 /// ONNX export of generated models (TorchSharp cannot export ONNX): the model's structure as a
-/// <see cref="ModelPlan"/> and its current tensors, written by <see cref="OnnxWriter"/> (see there for the graph).
+/// <see cref="EfficientNetModule.Plan"/> and its current tensors, written by <see cref="OnnxWriter"/> (see there for the graph).
 /// </summary>
 public static class OnnxExport
 {
@@ -19,7 +19,7 @@ public static class OnnxExport
     public static void ExportOnnx(this EfficientNetModule model, string path, OnnxExportOptions? options = null)
     {
         using var noGrad = no_grad();
-        OnnxWriter.Write(ModelPlan.Of(model), new ModuleWeights(model), path, options);
+        OnnxWriter.Write(model.Plan, new ModuleWeights(model), path, options);
     }
 
     /// <summary>The model's state_dict as float32 arrays.</summary>

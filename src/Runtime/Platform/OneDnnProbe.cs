@@ -90,10 +90,9 @@ public static class OneDnnProbe
             return;
         }
         // Dense k×k convolutions whose input channels are not a multiple of 16; 3-channel stems were measured correct.
-        var affected = model.named_modules()
-            .Where(m => m.module is ConvNormActivation { Groups: 1 } layer && layer.ConvWeight.shape[2] > 1
-                && layer.ConvWeight.shape[1] % 16 != 0 && layer.ConvWeight.shape[1] != 3)
-            .Select(m => m.name)
+        var affected = model.Plan.Units.SelectMany(u => u.Layers).OfType<ConvLayer>()
+            .Where(c => c.Groups == 1 && c.Kernel > 1 && c.InputChannels % 16 != 0 && c.InputChannels != 3)
+            .Select(c => c.Path)
             .ToList();
         if (affected.Count == 0 || !DenseDefect.Value)
         {

@@ -39,7 +39,7 @@ public abstract class RecipeOptimizer : IDisposable
     /// <summary>An optimizer as <paramref name="recipe"/> names it, for <paramref name="model"/>.</summary>
     public static RecipeOptimizer Create(nn.Module model, TrainingRecipe recipe) => recipe.Optimizer switch
     {
-        OptimizerKind.RmsPropTF => new RmsPropTF(model, recipe.Decay, recipe.Momentum, recipe.Epsilon, recipe.WeightDecay),
+        Optimizer.RmsPropTF => new RmsPropTF(model, recipe.Decay, recipe.Momentum, recipe.Epsilon, recipe.WeightDecay),
         _ => new MomentumSgd(model, recipe.Momentum, recipe.WeightDecay),
     };
 

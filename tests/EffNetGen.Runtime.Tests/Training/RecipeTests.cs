@@ -11,7 +11,7 @@ public class RecipeTests
         // tf_efficientnet_b0: LR 0.256, Epochs 350, Momentum 0.9, Batch Size 2048, Weight Decay 0.00001,
         // RMSProp Decay 0.9, Label Smoothing 0.1, BatchNorm Momentum 0.99; the paper: AutoAugment, decay 0.97 every 2.4 epochs.
         var r = TfEfficientNetB0.Training;
-        Assert.Equal((OptimizerKind.RmsPropTF, 0.256, 2048, 350, 0.9, 1e-5, 0.9, 0.1, 0.99, AugmentationKind.AutoAugment, 0.97, 2.4),
+        Assert.Equal((Optimizer.RmsPropTF, 0.256, 2048, 350, 0.9, 1e-5, 0.9, 0.1, 0.99, Augmentation.AutoAugment, 0.97, 2.4),
             (r.Optimizer, r.LearningRate, r.ReferenceBatchSize, r.Epochs, r.Momentum, r.WeightDecay, r.Decay, r.LabelSmoothing, r.NormMomentum, r.Augmentation, r.LrDecay, r.DecayEpochs));
         Assert.Equal(0.01, r.TorchNormMomentum, 12);
     }
@@ -20,8 +20,8 @@ public class RecipeTests
     public void Dropout_grows_from_B0_to_B7_and_survival_is_the_papers()
     {
         // The paper: dropout 0.2 for B0 rising to 0.5 for B7, stochastic depth with survival probability 0.8.
-        Assert.Equal((0.2, 0.8), (EfficientNetB0.Training.Dropout, EfficientNetB0.Training.SurvivalProbability));
-        Assert.Equal((0.5, 0.8), (EfficientNetB7.Training.Dropout, EfficientNetB7.Training.SurvivalProbability));
+        Assert.Equal((0.2, 0.8), (EfficientNetB0.Dropout, 1 - EfficientNetB0.StochasticDepthRate));
+        Assert.Equal((0.5, 0.8), (EfficientNetB7.Dropout, 1 - EfficientNetB7.StochasticDepthRate));
         Assert.Equal(0.128, TfEfficientNetL2.Training.LearningRate); // the card's tf_efficientnet_l2_ns_475
     }
 

@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace EffNetGen.Dsl;
+namespace EffNetGen.Architecture;
 
 /// <summary>
 /// An immutable array with structural (element-wise) equality. Every model in the pipeline must be

@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace EffNetGen.Architecture;
+
+/// <summary>A multi-scale feature map: the <c>features</c> child that produces it, its stride and its channels.</summary>
+public readonly record struct FeatureLevel(int Index, int Stride, int Channels);
+
+/// <summary>
+/// A resolved variant lowered to its layers: the feature extractor's units in execution order, global average pooling,
+/// dropout and the linear classifier <c>classifier.1</c> (timm's <c>classifier</c>). The resolver builds it once (with
+/// <see cref="PlanBuilder"/>); the generated class builds the same value with the same builder; the C# emitter, the
+/// runtime's modules and inference path, the ONNX writer, timm's names and the cost counts all read it.
+/// </summary>
+/// <param name="Name">The generated class name.</param>
+/// <param name="Resolution">The input size the layers' sizes (and so <see cref="Macs"/>) are computed for.</param>
+/// <param name="StochasticDepth">The last block's stochastic-depth rate.</param>
+/// <param name="FeatureLevels">The last <c>features</c> child at each stride (stem and stages, not the head): timm's <c>features_only</c> maps.</param>
+public sealed record NetworkPlan(
+    string Name,
+    int Resolution,
+    NormSettings Norm,
+    Padding Padding,
+    EquatableArray<PlanUnit> Units,
+    int Classes,
+    double Dropout,
+    double StochasticDepth,
+    EquatableArray<FeatureLevel> FeatureLevels)
+{
+    /// <summary>The classifier's module path.</summary>
+    public const string Classifier = "classifier.1";
+
+    /// <summary>Image channels the stem takes.</summary>
+    public int InputChannels => Units[0].InputChannels;
+
+    /// <summary>Channels into the classifier.</summary>
+    public int FeatureChannels => Units[Units.Count - 1].OutputChannels;
+
+    /// <summary>The number of stages (the <c>features</c> children between stem and head).</summary>
+    public int StageCount => Units.Where(u => u.IsBlock).Select(u => u.Stage).DefaultIfEmpty(0).Max();
+
+    /// <summary>The blocks of stage <paramref name="stage"/> (1-based).</summary>
+    public IEnumerable<PlanUnit> Blocks(int stage) => Units.Where(u => u.IsBlock && u.Stage == stage);
+
+    /// <summary>The stem unit.</summary>
+    public PlanUnit Stem => Units[0];
+
+    /// <summary>The head unit, or null when the network has none.</summary>
+    public PlanUnit? Head => Units[Units.Count - 1].Kind == UnitKind.Head ? Units[Units.Count - 1] : null;
+
+    /// <summary>Every tensor, in execution order, with its shape (BatchNorm statistics included).</summary>
+    public IEnumerable<PlanTensor> Tensors() => Units.SelectMany(u => u.Layers).SelectMany(l => l.Tensors()).Concat(ClassifierTensors());
+
+    /// <summary>The linear classifier's weight and bias.</summary>
+    public IEnumerable<PlanTensor> ClassifierTensors()
+    {
+        yield return new PlanTensor(Classifier + ".weight", "classifier.weight", new long[] { Classes, FeatureChannels }, true);
+        yield return new PlanTensor(Classifier + ".bias", "classifier.bias", new long[] { Classes }, true);
+    }
+
+    /// <summary>Learnable parameters, as <c>parameters()</c> sums them (BatchNorm running statistics are buffers).</summary>
+    public long Parameters => Units.Sum(u => u.Parameters) + ClassifierParameters;
+
+    /// <summary>Learnable parameters of the classifier.</summary>
+    public long ClassifierParameters => ClassifierTensors().Sum(t => t.Elements);
+
+    /// <summary>Multiply-accumulates of one image at <see cref="Resolution"/>: every convolution, SE gate and the classifier.</summary>
+    public long Macs => Units.Sum(u => u.Macs) + ((long)FeatureChannels * Classes);
+
+    /// <summary>Indices into <see cref="Units"/> of the units whose outputs are the <see cref="FeatureLevels"/> maps.</summary>
+    public IReadOnlyList<int> FeatureLevelUnits() =>
+        FeatureLevels.Select(level => Units.Select((u, i) => (u, i)).Last(p => p.u.Stage == level.Index).i).ToList();
+
+    /// <summary>The same network for <paramref name="channels"/> image channels (a grey-scale or multi-band stem).</summary>
+    public NetworkPlan WithInputChannels(int channels)
+    {
+        if (channels < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "an image has at least one channel");
+        }
+        var stem = Units[0];
+        var conv = (ConvLayer)stem.Layers[0];
+        var units = Units.ToArray();
+        units[0] = stem with { Layers = new PlanLayer[] { conv with { InputChannels = channels } }.ToEquatableArray() };
+        return this with { Units = units.ToEquatableArray() };
+    }
+
+    /// <summary>The same network with a classifier of <paramref name="classes"/> outputs.</summary>
+    public NetworkPlan WithClasses(int classes) =>
+        classes >= 1 ? this with { Classes = classes } : throw new ArgumentOutOfRangeException(nameof(classes), classes, "a classifier needs at least one class");
+}

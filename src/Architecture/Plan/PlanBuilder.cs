@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace EffNetGen.Architecture;
+
+/// <summary>
+/// Lowers a network, block by block, to its <see cref="NetworkPlan"/>: the one place that knows which layers each block
+/// type has, in which order, with which widths, module paths (torchvision's) and timm names, when a block adds its input,
+/// and how feature maps shrink. The resolver calls it with the numbers it computed; the generated class calls it with the
+/// same numbers as literals, so both build the same value.
+/// </summary>
+public sealed class PlanBuilder
+{
+    /// <summary>The input image channels (RGB).</summary>
+    public const int ImageChannels = 3;
+
+    private readonly string _name;
+    private readonly int _resolution;
+    private readonly NormSettings _norm;
+    private readonly Padding _padding;
+    private readonly List<PlanUnit> _units = new();
+    private readonly List<FeatureLevel> _levels = new();
+    private int _channels = ImageChannels;
+    private int _size;
+    private int _stride = 1;
+    private int _stage;
+    private int _index;
+
+    /// <summary>Starts the plan of network <paramref name="name"/> (its class name) at <paramref name="resolution"/>.</summary>
+    public PlanBuilder(string name, int resolution, NormSettings norm, Padding padding)
+    {
+        (_name, _resolution, _norm, _padding, _size) = (name, resolution, norm, padding, resolution);
+    }
+
+    /// <summary>The stem: <c>features.0</c>, a k×k conv-norm-activation from the image.</summary>
+    public PlanBuilder Stem(int channels, int kernel, int stride, Activation activation)
+    {
+        Require(_units.Count == 0, "the stem comes first");
+        var path = Features(0);
+        var conv = Conv(path, "conv_stem", "bn1", _channels, channels, kernel, stride, 1, activation);
+        _units.Add(new PlanUnit(UnitKind.Stem, 0, 0, path, new PlanLayer[] { conv }.ToEquatableArray(), Residual: false, DropPath: null));
+        return Advance(conv, stride, opensLevel: true);
+    }
+
+    /// <summary>Starts the next stage: <c>features.{n}</c>, whose blocks follow.</summary>
+    public PlanBuilder Stage()
+    {
+        Require(_units.Count > 0 && _units[_units.Count - 1].Kind != UnitKind.Head, "a stage follows the stem and precedes the head");
+        (_stage, _index) = (_stage + 1, 0);
+        return this;
+    }
+
+    /// <summary>timm's <c>ds</c>: k×k depthwise, [SE of <paramref name="se"/> channels], linear 1×1 projection.</summary>
+    public PlanBuilder DepthwiseSeparable(int output, int kernel, int stride, Activation activation, int? se = null, bool skip = true) =>
+        Block(UnitKind.DepthwiseSeparable, stride, output, skip, (next, timm) =>
+        {
+            var layers = new List<PlanLayer> { Conv(next(), timm + "conv_dw", timm + "bn1", _channels, _channels, kernel, stride, _channels, activation) };
+            AddSqueeze(layers, next, timm, _channels, se, activation);
+            layers.Add(Conv(next(), timm + "conv_pw", timm + "bn2", _channels, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
+            return layers;
+        });
+
+    /// <summary>timm's <c>ir</c>: 1×1 expansion to <paramref name="expanded"/>, k×k depthwise, [SE], linear 1×1 projection.</summary>
+    public PlanBuilder InvertedResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, bool skip = true) =>
+        Block(UnitKind.InvertedResidual, stride, output, skip, (next, timm) =>
+        {
+            var layers = new List<PlanLayer>
+            {
+                Conv(next(), timm + "conv_pw", timm + "bn1", _channels, expanded, 1, 1, 1, activation),
+                Conv(next(), timm + "conv_dw", timm + "bn2", expanded, expanded, kernel, stride, expanded, activation),
+            };
+            AddSqueeze(layers, next, timm, expanded, se, activation);
+            layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn3", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
+            return layers;
+        });
+
+    /// <summary>timm's <c>er</c>: k×k expansion to <paramref name="expanded"/>, [SE], linear 1×1 projection.</summary>
+    public PlanBuilder EdgeResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, bool skip = true) =>
+        Block(UnitKind.EdgeResidual, stride, output, skip, (next, timm) =>
+        {
+            var layers = new List<PlanLayer> { Conv(next(), timm + "conv_exp", timm + "bn1", _channels, expanded, kernel, stride, 1, activation) };
+            AddSqueeze(layers, next, timm, expanded, se, activation);
+            layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn2", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
+            return layers;
+        });
+
+    /// <summary>timm's <c>cn</c>: one k×k conv-norm-activation.</summary>
+    public PlanBuilder ConvNormAct(int output, int kernel, int stride, Activation activation, bool skip = true) =>
+        Block(UnitKind.ConvNormAct, stride, output, skip, (next, timm) =>
+            new List<PlanLayer> { Conv(next(), timm + "conv", timm + "bn1", _channels, output, kernel, stride, 1, activation) });
+
+    /// <summary>The head: the last <c>features</c> child, a k×k conv-norm-activation to <paramref name="channels"/>.</summary>
+    public PlanBuilder Head(int channels, int kernel, Activation activation)
+    {
+        Require(_stage > 0, "the head follows the stages");
+        var path = Features(_stage + 1);
+        var conv = Conv(path, "conv_head", "bn2", _channels, channels, kernel, 1, 1, activation);
+        _units.Add(new PlanUnit(UnitKind.Head, _stage + 1, 0, path, new PlanLayer[] { conv }.ToEquatableArray(), Residual: false, DropPath: null));
+        (_channels, _size) = (channels, conv.OutputSize);
+        return this;
+    }
+
+    /// <summary>The plan, with a classifier of <paramref name="classes"/> outputs after <paramref name="dropout"/>.</summary>
+    /// <param name="stochasticDepth">The last block's drop rate; block i of n gets rate · i / n.</param>
+    public NetworkPlan Build(int classes, double dropout, double stochasticDepth)
+    {
+        Require(_stage > 0, "a network has at least one stage");
+        var blocks = _units.Count(u => u.IsBlock);
+        var block = 0;
+        var units = _units.Select(u => u.IsBlock ? u with { DropPath = new DropPath(block++, blocks) } : u);
+        return new NetworkPlan(_name, _resolution, _norm, _padding, units.ToEquatableArray(), classes, dropout, stochasticDepth, _levels.ToEquatableArray());
+    }
+
+    private PlanBuilder Block(UnitKind kind, int stride, int output, bool skip, Func<Func<string>, string, List<PlanLayer>> layers)
+    {
+        Require(_stage > 0 && (_units[_units.Count - 1].Kind != UnitKind.Head), "a block belongs to a stage");
+        var path = $"{Features(_stage)}.{Invariant(_index)}";
+        var count = 0;
+        string Next() => $"{path}.block.{Invariant(count++)}";
+        var built = layers(Next, $"blocks.{Invariant(_stage - 1)}.{Invariant(_index)}.").ToEquatableArray();
+        var residual = skip && PlanUnit.KeepsShape(stride, _channels, output);
+        _units.Add(new PlanUnit(kind, _stage, _index++, path, built, residual, DropPath: null));
+        return Advance((ConvLayer)built[built.Count - 1], stride, opensLevel: _index == 1);
+    }
+
+    /// <summary>
+    /// Moves to the unit's output. The stem and a stage's first block open a feature level, which replaces the last one
+    /// when the stride has not changed; later blocks of the stage update it (a level is the last map at its stride).
+    /// </summary>
+    private PlanBuilder Advance(ConvLayer last, int stride, bool opensLevel)
+    {
+        (_channels, _size, _stride) = (last.OutputChannels, last.OutputSize, _stride * stride);
+        if (opensLevel && _levels.Count > 0 && _levels[_levels.Count - 1].Stride == _stride)
+        {
+            _levels.RemoveAt(_levels.Count - 1);
+        }
+        var level = new FeatureLevel(_stage, _stride, _channels);
+        if (opensLevel)
+        {
+            _levels.Add(level);
+        }
+        else
+        {
+            _levels[_levels.Count - 1] = level;
+        }
+        return this;
+    }
+
+    private void AddSqueeze(List<PlanLayer> layers, Func<string> next, string timm, int channels, int? se, Activation activation)
+    {
+        if (se is { } squeeze)
+        {
+            layers.Add(new SqueezeLayer(next(), timm + "se", channels, squeeze, activation));
+        }
+    }
+
+    private ConvLayer Conv(string path, string timmConv, string timmNorm, int input, int output, int kernel, int stride, int groups, Activation activation, int? inputSize = null)
+    {
+        var size = inputSize ?? _size;
+        return new ConvLayer(path, timmConv, timmNorm, input, output, kernel, stride, groups,
+            _padding == Padding.Same && SamePadding.Differs(kernel, stride), activation, size, ConvOutputSize(size, kernel, stride));
+    }
+
+    /// <summary>The size after the block's spatial conv (what a projection after it sees).</summary>
+    private int SizeAfter(int kernel, int stride) => ConvOutputSize(_size, kernel, stride);
+
+    /// <summary>Spatial size after a k×k convolution with symmetric padding (k−1)/2 (and so with 'same' padding for odd kernels).</summary>
+    public static int ConvOutputSize(int input, int kernel, int stride) => ((input + (2 * ((kernel - 1) / 2)) - kernel) / stride) + 1;
+
+    private static string Features(int index) => "features." + Invariant(index);
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void Require(bool condition, string rule)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"plan: {rule}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace EffNetGen.Architecture;
+
+/// <summary>The activation after a convolution's norm, or inside a squeeze-excitation gate.</summary>
+public enum Activation
+{
+    /// <summary>Identity: a block's linear projection. Specs cannot ask for it.</summary>
+    None,
+
+    /// <summary>x·sigmoid(x), a.k.a. swish. The EfficientNet default.</summary>
+    SiLU,
+
+    /// <summary>max(0, x).</summary>
+    ReLU,
+
+    /// <summary>min(max(0, x), 6).</summary>
+    ReLU6,
+
+    /// <summary>x·relu6(x + 3)/6.</summary>
+    HardSwish,
+
+    /// <summary>Gaussian error linear unit (exact, erf-based, as torch's default).</summary>
+    GELU,
+}
