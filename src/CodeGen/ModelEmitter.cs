@@ -157,7 +157,8 @@ public static class ModelEmitter
     {
         var (plan, stem) = (n.Plan, n.Plan.Stem);
         w.Line("/// <summary>")
-         .Line("/// The layers, one builder call per unit (<c>features.{stage}.{block}</c>), for the spec's 3 input channels and classes: what the constructor builds, what")
+         .Line("/// The layers, one builder call per unit (<c>features.{stage}.{block}</c>), for 3 input channels and")
+         .Line("/// <see cref=\"NumClasses\"/> classes: what the constructor builds (with its options applied), what")
          .Line("/// <see cref=\"ParameterCount\"/> and <see cref=\"Macs\"/> count, and what ONNX export and timm's names follow.")
          .Line("/// </summary>")
          .Line($"public static {Architecture}.NetworkPlan Blueprint {{ get; }} =")

@@ -16,9 +16,16 @@ public class DependencyTests
     }
 
     [Fact]
-    public void The_dsl_depends_on_nothing_but_netstandard_and_sprache()
+    public void The_dsl_depends_on_nothing_but_netstandard_sprache_and_the_architecture_plan()
     {
         var references = typeof(SpecCompiler).Assembly.GetReferencedAssemblies().Select(a => a.Name).OrderBy(n => n, StringComparer.Ordinal);
-        Assert.Equal(new[] { "Sprache", "netstandard" }, references); // ordinal: upper case first
+        Assert.Equal(new[] { "EffNetGen.Architecture", "Sprache", "netstandard" }, references); // ordinal: upper case first
+    }
+
+    [Fact]
+    public void The_architecture_plan_depends_on_nothing_but_netstandard()
+    {
+        var references = typeof(NetworkPlan).Assembly.GetReferencedAssemblies().Select(a => a.Name);
+        Assert.Equal(new[] { "netstandard" }, references);
     }
 }

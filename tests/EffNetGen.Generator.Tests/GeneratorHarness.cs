@@ -19,7 +19,7 @@ internal static class GeneratorHarness
     /// <summary>.NET 10 reference assemblies plus TorchSharp and EffNetGen.Runtime, so generated code can be compiled.</summary>
     public static IReadOnlyList<MetadataReference> References { get; } = Basic.Reference.Assemblies.Net100.References.All
         .Cast<MetadataReference>()
-        .Concat(new[] { typeof(TorchSharp.torch).Assembly, typeof(EffNetGen.Runtime.EfficientNetModule).Assembly }
+        .Concat(new[] { typeof(TorchSharp.torch).Assembly, typeof(EffNetGen.Runtime.EfficientNetModule).Assembly, typeof(EffNetGen.Architecture.NetworkPlan).Assembly }
             .Select(a => MetadataReference.CreateFromFile(a.Location)))
         .ToList();
 

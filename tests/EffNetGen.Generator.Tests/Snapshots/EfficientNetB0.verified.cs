@@ -4,6 +4,8 @@
 
 namespace Sample.Models
 {
+    using static global::EffNetGen.Architecture.Activation;
+
     /// <summary>
     /// EfficientNet-B0: width ×1.0, depth ×1.0, 224×224 input,
     /// 5,288,548 parameters, 0.39 GMACs.
@@ -55,23 +57,81 @@ namespace Sample.Models
         public const string ModelName = "efficientnet_b0";
 
         /// <summary>The spec's training recipe: RMSProp (TF), learning rate 0.256 per 2048 images, 350 epochs.</summary>
-        public static global::EffNetGen.Runtime.Training.TrainingRecipe Training { get; } = new(
-            Optimizer: global::EffNetGen.Runtime.Training.OptimizerKind.RmsPropTF, LearningRate: 0.256, ReferenceBatchSize: 2048,
+        public static global::EffNetGen.Architecture.TrainingRecipe Training { get; } = new(
+            Optimizer: global::EffNetGen.Architecture.Optimizer.RmsPropTF, LearningRate: 0.256, ReferenceBatchSize: 2048,
             Decay: 0.9, Momentum: 0.9, Epsilon: 0.001, WeightDecay: 1E-05,
             WarmupEpochs: 5.0, LrDecay: 0.97, DecayEpochs: 2.4, Epochs: 350,
-            LabelSmoothing: 0.1, Ema: 0.9999, NormMomentum: 0.99, Augmentation: global::EffNetGen.Runtime.Training.AugmentationKind.AutoAugment,
-            Dropout: Dropout, StochasticDepth: StochasticDepthRate);
+            LabelSmoothing: 0.1, Ema: 0.9999, NormMomentum: 0.99, Augmentation: global::EffNetGen.Architecture.Augmentation.AutoAugment);
 
         /// <summary>Fraction of the image the evaluation centre crop keeps (resize to Resolution / CropPct, then crop).</summary>
         public const double CropPct = 0.875;
 
         /// <summary>Evaluation preprocessing: bicubic resize, centre crop, ImageNet normalisation.</summary>
-        public static global::EffNetGen.Runtime.PreprocessSettings PreprocessSettings { get; } = new(Resolution, CropPct, global::EffNetGen.Runtime.ResizeInterpolation.Bicubic,
-            Mean: new[] { 0.485, 0.456, 0.406 }, Std: new[] { 0.229, 0.224, 0.225 });
+        public static global::EffNetGen.Architecture.PreprocessSettings PreprocessSettings { get; } =
+            new(Resolution, CropPct, global::EffNetGen.Architecture.Interpolation.Bicubic, global::EffNetGen.Architecture.Normalization.ImageNet);
 
         /// <summary>Prepares an image for this variant: uint8 HWC, or float CHW in [0, 1] (in [0, 255] with <paramref name="keras"/>).</summary>
         public static global::TorchSharp.torch.Tensor Preprocess(global::TorchSharp.torch.Tensor image, bool keras = false) =>
             global::EffNetGen.Runtime.Preprocessing.Apply(image, PreprocessSettings, keras);
+
+        /// <summary>
+        /// The layers, one builder call per unit (<c>features.{stage}.{block}</c>), for 3 input channels and
+        /// <see cref="NumClasses"/> classes: what the constructor builds (with its options applied), what
+        /// <see cref="ParameterCount"/> and <see cref="Macs"/> count, and what ONNX export and timm's names follow.
+        /// </summary>
+        public static global::EffNetGen.Architecture.NetworkPlan Blueprint { get; } =
+            new global::EffNetGen.Architecture.PlanBuilder(nameof(EfficientNetB0), Resolution, new(Eps: 1E-05, Momentum: 0.1), global::EffNetGen.Architecture.Padding.Symmetric)
+                // features.0: stem, 224×224 -> 112×112
+                .Stem(32, kernel: 3, stride: 2, SiLU)
+                // features.1: stage 1, 1 block(s)
+                .Stage()
+                // features.1.0: 32 -> 16, 112×112 -> 112×112
+                .DepthwiseSeparable(output: 16, kernel: 3, stride: 1, SiLU, se: 8)
+                // features.2: stage 2, 2 block(s)
+                .Stage()
+                // features.2.0: 16 -> 96 -> 24, 112×112 -> 56×56
+                .InvertedResidual(expanded: 96, output: 24, kernel: 3, stride: 2, SiLU, se: 4)
+                // features.2.1: 24 -> 144 -> 24, 56×56 -> 56×56, residual
+                .InvertedResidual(expanded: 144, output: 24, kernel: 3, stride: 1, SiLU, se: 6)
+                // features.3: stage 3, 2 block(s)
+                .Stage()
+                // features.3.0: 24 -> 144 -> 40, 56×56 -> 28×28
+                .InvertedResidual(expanded: 144, output: 40, kernel: 5, stride: 2, SiLU, se: 6)
+                // features.3.1: 40 -> 240 -> 40, 28×28 -> 28×28, residual
+                .InvertedResidual(expanded: 240, output: 40, kernel: 5, stride: 1, SiLU, se: 10)
+                // features.4: stage 4, 3 block(s)
+                .Stage()
+                // features.4.0: 40 -> 240 -> 80, 28×28 -> 14×14
+                .InvertedResidual(expanded: 240, output: 80, kernel: 3, stride: 2, SiLU, se: 10)
+                // features.4.1: 80 -> 480 -> 80, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 480, output: 80, kernel: 3, stride: 1, SiLU, se: 20)
+                // features.4.2: 80 -> 480 -> 80, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 480, output: 80, kernel: 3, stride: 1, SiLU, se: 20)
+                // features.5: stage 5, 3 block(s)
+                .Stage()
+                // features.5.0: 80 -> 480 -> 112, 14×14 -> 14×14
+                .InvertedResidual(expanded: 480, output: 112, kernel: 5, stride: 1, SiLU, se: 20)
+                // features.5.1: 112 -> 672 -> 112, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 672, output: 112, kernel: 5, stride: 1, SiLU, se: 28)
+                // features.5.2: 112 -> 672 -> 112, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 672, output: 112, kernel: 5, stride: 1, SiLU, se: 28)
+                // features.6: stage 6, 4 block(s)
+                .Stage()
+                // features.6.0: 112 -> 672 -> 192, 14×14 -> 7×7
+                .InvertedResidual(expanded: 672, output: 192, kernel: 5, stride: 2, SiLU, se: 28)
+                // features.6.1: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
+                .InvertedResidual(expanded: 1152, output: 192, kernel: 5, stride: 1, SiLU, se: 48)
+                // features.6.2: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
+                .InvertedResidual(expanded: 1152, output: 192, kernel: 5, stride: 1, SiLU, se: 48)
+                // features.6.3: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
+                .InvertedResidual(expanded: 1152, output: 192, kernel: 5, stride: 1, SiLU, se: 48)
+                // features.7: stage 7, 1 block(s)
+                .Stage()
+                // features.7.0: 192 -> 1152 -> 320, 7×7 -> 7×7
+                .InvertedResidual(expanded: 1152, output: 320, kernel: 3, stride: 1, SiLU, se: 48)
+                // features.8: head, 7×7
+                .Head(1280, kernel: 1, SiLU)
+                .Build(NumClasses, Dropout, StochasticDepthRate);
 
         /// <summary>Creates EfficientNet-B0 with random weights (torchvision's initialisation).</summary>
         /// <param name="numClasses">Outputs of the classifier; <see cref="ParameterCount"/> assumes <see cref="NumClasses"/>.</param>
@@ -83,83 +143,8 @@ namespace Sample.Models
 
         /// <summary>Creates EfficientNet-B0 with random weights and the given options (classes, input channels, dropout, stochastic depth, device).</summary>
         public EfficientNetB0(global::EffNetGen.Runtime.ModelOptions options)
-            : base(nameof(EfficientNetB0), CreateFeatures(options), featureChannels: 1280, numClasses: options.NumClasses ?? NumClasses,
-                   dropout: options.Dropout ?? Dropout, options.Device, FeatureLevels)
+            : base(Blueprint, options)
         {
-        }
-
-        /// <summary>Strides of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureStrides { get; } = new[] { 2, 4, 8, 16, 32 };
-
-        /// <summary>Channels of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureChannels { get; } = new[] { 16, 24, 40, 112, 320 };
-
-        private static readonly int[] FeatureLevels = { 1, 2, 3, 5, 7 };
-
-        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::EffNetGen.Runtime.ModelOptions options)
-        {
-            var norm = new global::EffNetGen.Runtime.NormSettings(Eps: 1E-05, Momentum: 0.1);
-            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, options.Device);
-            // Stochastic depth grows linearly over the blocks: rate × index / blocks (torchvision, timm).
-            var rate = options.StochasticDepth ?? StochasticDepthRate;
-            return global::TorchSharp.torch.nn.Sequential(
-                // features.0: stem, 224×224 -> 112×112
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(options.InChannels, 32, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                // features.1: stage 1, 1 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.1.0: 32 -> 32 -> 16, 112×112 -> 112×112
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 16, kernelSize: 3, stride: 1, stochasticDepth: rate * 0 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.2: stage 2, 2 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.2.0: 16 -> 96 -> 24, 112×112 -> 56×56
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 16, expandedChannels: 96, squeezeChannels: 4, outputChannels: 24, kernelSize: 3, stride: 2, stochasticDepth: rate * 1 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.1: 24 -> 144 -> 24, 56×56 -> 56×56, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 24, expandedChannels: 144, squeezeChannels: 6, outputChannels: 24, kernelSize: 3, stride: 1, stochasticDepth: rate * 2 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.3: stage 3, 2 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.3.0: 24 -> 144 -> 40, 56×56 -> 28×28
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 24, expandedChannels: 144, squeezeChannels: 6, outputChannels: 40, kernelSize: 5, stride: 2, stochasticDepth: rate * 3 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.1: 40 -> 240 -> 40, 28×28 -> 28×28, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 40, expandedChannels: 240, squeezeChannels: 10, outputChannels: 40, kernelSize: 5, stride: 1, stochasticDepth: rate * 4 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.4: stage 4, 3 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.4.0: 40 -> 240 -> 80, 28×28 -> 14×14
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 40, expandedChannels: 240, squeezeChannels: 10, outputChannels: 80, kernelSize: 3, stride: 2, stochasticDepth: rate * 5 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.1: 80 -> 480 -> 80, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 3, stride: 1, stochasticDepth: rate * 6 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.2: 80 -> 480 -> 80, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 3, stride: 1, stochasticDepth: rate * 7 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.5: stage 5, 3 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.5.0: 80 -> 480 -> 112, 14×14 -> 14×14
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: rate * 8 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.1: 112 -> 672 -> 112, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: rate * 9 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.2: 112 -> 672 -> 112, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 112, kernelSize: 5, stride: 1, stochasticDepth: rate * 10 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.6: stage 6, 4 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.6.0: 112 -> 672 -> 192, 14×14 -> 7×7
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 112, expandedChannels: 672, squeezeChannels: 28, outputChannels: 192, kernelSize: 5, stride: 2, stochasticDepth: rate * 11 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.1: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: rate * 12 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.2: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: rate * 13 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.3: 192 -> 1152 -> 192, 7×7 -> 7×7, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: rate * 14 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.7: stage 7, 1 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.7.0: 192 -> 1152 -> 320, 7×7 -> 7×7
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1152, squeezeChannels: 48, outputChannels: 320, kernelSize: 3, stride: 1, stochasticDepth: rate * 15 / 16, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.8: head, 7×7
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(320, 1280, kernelSize: 1, stride: 1, layers, global::EffNetGen.Runtime.Activation.SiLU));
         }
     }
 }

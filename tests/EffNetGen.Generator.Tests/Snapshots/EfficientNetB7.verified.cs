@@ -4,6 +4,8 @@
 
 namespace Sample.Models
 {
+    using static global::EffNetGen.Architecture.Activation;
+
     /// <summary>
     /// EfficientNet-B7: width ×2.0, depth ×3.1, 600×600 input,
     /// 66,347,960 parameters, 37.75 GMACs.
@@ -55,23 +57,159 @@ namespace Sample.Models
         public const string ModelName = "efficientnet_b7";
 
         /// <summary>The spec's training recipe: RMSProp (TF), learning rate 0.256 per 2048 images, 350 epochs.</summary>
-        public static global::EffNetGen.Runtime.Training.TrainingRecipe Training { get; } = new(
-            Optimizer: global::EffNetGen.Runtime.Training.OptimizerKind.RmsPropTF, LearningRate: 0.256, ReferenceBatchSize: 2048,
+        public static global::EffNetGen.Architecture.TrainingRecipe Training { get; } = new(
+            Optimizer: global::EffNetGen.Architecture.Optimizer.RmsPropTF, LearningRate: 0.256, ReferenceBatchSize: 2048,
             Decay: 0.9, Momentum: 0.9, Epsilon: 0.001, WeightDecay: 1E-05,
             WarmupEpochs: 5.0, LrDecay: 0.97, DecayEpochs: 2.4, Epochs: 350,
-            LabelSmoothing: 0.1, Ema: 0.9999, NormMomentum: 0.99, Augmentation: global::EffNetGen.Runtime.Training.AugmentationKind.AutoAugment,
-            Dropout: Dropout, StochasticDepth: StochasticDepthRate);
+            LabelSmoothing: 0.1, Ema: 0.9999, NormMomentum: 0.99, Augmentation: global::EffNetGen.Architecture.Augmentation.AutoAugment);
 
         /// <summary>Fraction of the image the evaluation centre crop keeps (resize to Resolution / CropPct, then crop).</summary>
         public const double CropPct = 0.875;
 
         /// <summary>Evaluation preprocessing: bicubic resize, centre crop, ImageNet normalisation.</summary>
-        public static global::EffNetGen.Runtime.PreprocessSettings PreprocessSettings { get; } = new(Resolution, CropPct, global::EffNetGen.Runtime.ResizeInterpolation.Bicubic,
-            Mean: new[] { 0.485, 0.456, 0.406 }, Std: new[] { 0.229, 0.224, 0.225 });
+        public static global::EffNetGen.Architecture.PreprocessSettings PreprocessSettings { get; } =
+            new(Resolution, CropPct, global::EffNetGen.Architecture.Interpolation.Bicubic, global::EffNetGen.Architecture.Normalization.ImageNet);
 
         /// <summary>Prepares an image for this variant: uint8 HWC, or float CHW in [0, 1] (in [0, 255] with <paramref name="keras"/>).</summary>
         public static global::TorchSharp.torch.Tensor Preprocess(global::TorchSharp.torch.Tensor image, bool keras = false) =>
             global::EffNetGen.Runtime.Preprocessing.Apply(image, PreprocessSettings, keras);
+
+        /// <summary>
+        /// The layers, one builder call per unit (<c>features.{stage}.{block}</c>), for 3 input channels and
+        /// <see cref="NumClasses"/> classes: what the constructor builds (with its options applied), what
+        /// <see cref="ParameterCount"/> and <see cref="Macs"/> count, and what ONNX export and timm's names follow.
+        /// </summary>
+        public static global::EffNetGen.Architecture.NetworkPlan Blueprint { get; } =
+            new global::EffNetGen.Architecture.PlanBuilder(nameof(EfficientNetB7), Resolution, new(Eps: 0.001, Momentum: 0.01), global::EffNetGen.Architecture.Padding.Symmetric)
+                // features.0: stem, 600×600 -> 300×300
+                .Stem(64, kernel: 3, stride: 2, SiLU)
+                // features.1: stage 1, 4 block(s)
+                .Stage()
+                // features.1.0: 64 -> 32, 300×300 -> 300×300
+                .DepthwiseSeparable(output: 32, kernel: 3, stride: 1, SiLU, se: 16)
+                // features.1.1: 32 -> 32, 300×300 -> 300×300, residual
+                .DepthwiseSeparable(output: 32, kernel: 3, stride: 1, SiLU, se: 8)
+                // features.1.2: 32 -> 32, 300×300 -> 300×300, residual
+                .DepthwiseSeparable(output: 32, kernel: 3, stride: 1, SiLU, se: 8)
+                // features.1.3: 32 -> 32, 300×300 -> 300×300, residual
+                .DepthwiseSeparable(output: 32, kernel: 3, stride: 1, SiLU, se: 8)
+                // features.2: stage 2, 7 block(s)
+                .Stage()
+                // features.2.0: 32 -> 192 -> 48, 300×300 -> 150×150
+                .InvertedResidual(expanded: 192, output: 48, kernel: 3, stride: 2, SiLU, se: 8)
+                // features.2.1: 48 -> 288 -> 48, 150×150 -> 150×150, residual
+                .InvertedResidual(expanded: 288, output: 48, kernel: 3, stride: 1, SiLU, se: 12)
+                // features.2.2: 48 -> 288 -> 48, 150×150 -> 150×150, residual
+                .InvertedResidual(expanded: 288, output: 48, kernel: 3, stride: 1, SiLU, se: 12)
+                // features.2.3: 48 -> 288 -> 48, 150×150 -> 150×150, residual
+                .InvertedResidual(expanded: 288, output: 48, kernel: 3, stride: 1, SiLU, se: 12)
+                // features.2.4: 48 -> 288 -> 48, 150×150 -> 150×150, residual
+                .InvertedResidual(expanded: 288, output: 48, kernel: 3, stride: 1, SiLU, se: 12)
+                // features.2.5: 48 -> 288 -> 48, 150×150 -> 150×150, residual
+                .InvertedResidual(expanded: 288, output: 48, kernel: 3, stride: 1, SiLU, se: 12)
+                // features.2.6: 48 -> 288 -> 48, 150×150 -> 150×150, residual
+                .InvertedResidual(expanded: 288, output: 48, kernel: 3, stride: 1, SiLU, se: 12)
+                // features.3: stage 3, 7 block(s)
+                .Stage()
+                // features.3.0: 48 -> 288 -> 80, 150×150 -> 75×75
+                .InvertedResidual(expanded: 288, output: 80, kernel: 5, stride: 2, SiLU, se: 12)
+                // features.3.1: 80 -> 480 -> 80, 75×75 -> 75×75, residual
+                .InvertedResidual(expanded: 480, output: 80, kernel: 5, stride: 1, SiLU, se: 20)
+                // features.3.2: 80 -> 480 -> 80, 75×75 -> 75×75, residual
+                .InvertedResidual(expanded: 480, output: 80, kernel: 5, stride: 1, SiLU, se: 20)
+                // features.3.3: 80 -> 480 -> 80, 75×75 -> 75×75, residual
+                .InvertedResidual(expanded: 480, output: 80, kernel: 5, stride: 1, SiLU, se: 20)
+                // features.3.4: 80 -> 480 -> 80, 75×75 -> 75×75, residual
+                .InvertedResidual(expanded: 480, output: 80, kernel: 5, stride: 1, SiLU, se: 20)
+                // features.3.5: 80 -> 480 -> 80, 75×75 -> 75×75, residual
+                .InvertedResidual(expanded: 480, output: 80, kernel: 5, stride: 1, SiLU, se: 20)
+                // features.3.6: 80 -> 480 -> 80, 75×75 -> 75×75, residual
+                .InvertedResidual(expanded: 480, output: 80, kernel: 5, stride: 1, SiLU, se: 20)
+                // features.4: stage 4, 10 block(s)
+                .Stage()
+                // features.4.0: 80 -> 480 -> 160, 75×75 -> 38×38
+                .InvertedResidual(expanded: 480, output: 160, kernel: 3, stride: 2, SiLU, se: 20)
+                // features.4.1: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.4.2: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.4.3: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.4.4: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.4.5: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.4.6: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.4.7: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.4.8: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.4.9: 160 -> 960 -> 160, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.5: stage 5, 10 block(s)
+                .Stage()
+                // features.5.0: 160 -> 960 -> 224, 38×38 -> 38×38
+                .InvertedResidual(expanded: 960, output: 224, kernel: 5, stride: 1, SiLU, se: 40)
+                // features.5.1: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.5.2: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.5.3: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.5.4: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.5.5: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.5.6: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.5.7: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.5.8: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.5.9: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
+                .InvertedResidual(expanded: 1344, output: 224, kernel: 5, stride: 1, SiLU, se: 56)
+                // features.6: stage 6, 13 block(s)
+                .Stage()
+                // features.6.0: 224 -> 1344 -> 384, 38×38 -> 19×19
+                .InvertedResidual(expanded: 1344, output: 384, kernel: 5, stride: 2, SiLU, se: 56)
+                // features.6.1: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.2: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.3: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.4: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.5: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.6: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.7: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.8: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.9: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.10: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.11: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.6.12: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 2304, output: 384, kernel: 5, stride: 1, SiLU, se: 96)
+                // features.7: stage 7, 4 block(s)
+                .Stage()
+                // features.7.0: 384 -> 2304 -> 640, 19×19 -> 19×19
+                .InvertedResidual(expanded: 2304, output: 640, kernel: 3, stride: 1, SiLU, se: 96)
+                // features.7.1: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 3840, output: 640, kernel: 3, stride: 1, SiLU, se: 160)
+                // features.7.2: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 3840, output: 640, kernel: 3, stride: 1, SiLU, se: 160)
+                // features.7.3: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
+                .InvertedResidual(expanded: 3840, output: 640, kernel: 3, stride: 1, SiLU, se: 160)
+                // features.8: head, 19×19
+                .Head(2560, kernel: 1, SiLU)
+                .Build(NumClasses, Dropout, StochasticDepthRate);
 
         /// <summary>Creates EfficientNet-B7 with random weights (torchvision's initialisation).</summary>
         /// <param name="numClasses">Outputs of the classifier; <see cref="ParameterCount"/> assumes <see cref="NumClasses"/>.</param>
@@ -83,161 +221,8 @@ namespace Sample.Models
 
         /// <summary>Creates EfficientNet-B7 with random weights and the given options (classes, input channels, dropout, stochastic depth, device).</summary>
         public EfficientNetB7(global::EffNetGen.Runtime.ModelOptions options)
-            : base(nameof(EfficientNetB7), CreateFeatures(options), featureChannels: 2560, numClasses: options.NumClasses ?? NumClasses,
-                   dropout: options.Dropout ?? Dropout, options.Device, FeatureLevels)
+            : base(Blueprint, options)
         {
-        }
-
-        /// <summary>Strides of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureStrides { get; } = new[] { 2, 4, 8, 16, 32 };
-
-        /// <summary>Channels of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureChannels { get; } = new[] { 32, 48, 80, 224, 640 };
-
-        private static readonly int[] FeatureLevels = { 1, 2, 3, 5, 7 };
-
-        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::EffNetGen.Runtime.ModelOptions options)
-        {
-            var norm = new global::EffNetGen.Runtime.NormSettings(Eps: 0.001, Momentum: 0.01);
-            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, options.Device);
-            // Stochastic depth grows linearly over the blocks: rate × index / blocks (torchvision, timm).
-            var rate = options.StochasticDepth ?? StochasticDepthRate;
-            return global::TorchSharp.torch.nn.Sequential(
-                // features.0: stem, 600×600 -> 300×300
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(options.InChannels, 64, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                // features.1: stage 1, 4 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.1.0: 64 -> 64 -> 32, 300×300 -> 300×300
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 64, expandedChannels: 64, squeezeChannels: 16, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 0 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.1.1: 32 -> 32 -> 32, 300×300 -> 300×300, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 1 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.1.2: 32 -> 32 -> 32, 300×300 -> 300×300, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 2 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.1.3: 32 -> 32 -> 32, 300×300 -> 300×300, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 32, squeezeChannels: 8, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 3 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.2: stage 2, 7 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.2.0: 32 -> 192 -> 48, 300×300 -> 150×150
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 32, expandedChannels: 192, squeezeChannels: 8, outputChannels: 48, kernelSize: 3, stride: 2, stochasticDepth: rate * 4 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.1: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 5 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.2: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 6 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.3: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 7 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.4: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 8 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.5: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 9 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.6: 48 -> 288 -> 48, 150×150 -> 150×150, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 10 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.3: stage 3, 7 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.3.0: 48 -> 288 -> 80, 150×150 -> 75×75
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 288, squeezeChannels: 12, outputChannels: 80, kernelSize: 5, stride: 2, stochasticDepth: rate * 11 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.1: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 12 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.2: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 13 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.3: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 14 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.4: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 15 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.5: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 16 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.6: 80 -> 480 -> 80, 75×75 -> 75×75, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 80, kernelSize: 5, stride: 1, stochasticDepth: rate * 17 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.4: stage 4, 10 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.4.0: 80 -> 480 -> 160, 75×75 -> 38×38
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 80, expandedChannels: 480, squeezeChannels: 20, outputChannels: 160, kernelSize: 3, stride: 2, stochasticDepth: rate * 18 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.1: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 19 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.2: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 20 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.3: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 21 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.4: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 22 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.5: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 23 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.6: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 24 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.7: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 25 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.8: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 26 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.9: 160 -> 960 -> 160, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 27 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.5: stage 5, 10 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.5.0: 160 -> 960 -> 224, 38×38 -> 38×38
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 28 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.1: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 29 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.2: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 30 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.3: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 31 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.4: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 32 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.5: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 33 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.6: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 34 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.7: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 35 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.8: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 36 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.9: 224 -> 1344 -> 224, 38×38 -> 38×38, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 224, kernelSize: 5, stride: 1, stochasticDepth: rate * 37 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.6: stage 6, 13 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.6.0: 224 -> 1344 -> 384, 38×38 -> 19×19
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 224, expandedChannels: 1344, squeezeChannels: 56, outputChannels: 384, kernelSize: 5, stride: 2, stochasticDepth: rate * 38 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.1: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 39 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.2: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 40 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.3: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 41 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.4: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 42 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.5: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 43 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.6: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 44 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.7: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 45 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.8: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 46 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.9: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 47 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.10: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 48 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.11: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 49 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.12: 384 -> 2304 -> 384, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 384, kernelSize: 5, stride: 1, stochasticDepth: rate * 50 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.7: stage 7, 4 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.7.0: 384 -> 2304 -> 640, 19×19 -> 19×19
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 384, expandedChannels: 2304, squeezeChannels: 96, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: rate * 51 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.7.1: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: rate * 52 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.7.2: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: rate * 53 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.7.3: 640 -> 3840 -> 640, 19×19 -> 19×19, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 640, expandedChannels: 3840, squeezeChannels: 160, outputChannels: 640, kernelSize: 3, stride: 1, stochasticDepth: rate * 54 / 55, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.8: head, 19×19
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(640, 2560, kernelSize: 1, stride: 1, layers, global::EffNetGen.Runtime.Activation.SiLU));
         }
     }
 }

@@ -4,6 +4,8 @@
 
 namespace Sample.Models
 {
+    using static global::EffNetGen.Architecture.Activation;
+
     /// <summary>
     /// EfficientNetEdgeTpu-S: width ×1.0, depth ×1.0, 224×224 input,
     /// 5,438,392 parameters, 1.79 GMACs.
@@ -57,12 +59,73 @@ namespace Sample.Models
         public const double CropPct = 0.875;
 
         /// <summary>Evaluation preprocessing: bicubic resize, centre crop, ImageNet normalisation.</summary>
-        public static global::EffNetGen.Runtime.PreprocessSettings PreprocessSettings { get; } = new(Resolution, CropPct, global::EffNetGen.Runtime.ResizeInterpolation.Bicubic,
-            Mean: new[] { 0.485, 0.456, 0.406 }, Std: new[] { 0.229, 0.224, 0.225 });
+        public static global::EffNetGen.Architecture.PreprocessSettings PreprocessSettings { get; } =
+            new(Resolution, CropPct, global::EffNetGen.Architecture.Interpolation.Bicubic, global::EffNetGen.Architecture.Normalization.ImageNet);
 
         /// <summary>Prepares an image for this variant: uint8 HWC, or float CHW in [0, 1] (in [0, 255] with <paramref name="keras"/>).</summary>
         public static global::TorchSharp.torch.Tensor Preprocess(global::TorchSharp.torch.Tensor image, bool keras = false) =>
             global::EffNetGen.Runtime.Preprocessing.Apply(image, PreprocessSettings, keras);
+
+        /// <summary>
+        /// The layers, one builder call per unit (<c>features.{stage}.{block}</c>), for 3 input channels and
+        /// <see cref="NumClasses"/> classes: what the constructor builds (with its options applied), what
+        /// <see cref="ParameterCount"/> and <see cref="Macs"/> count, and what ONNX export and timm's names follow.
+        /// </summary>
+        public static global::EffNetGen.Architecture.NetworkPlan Blueprint { get; } =
+            new global::EffNetGen.Architecture.PlanBuilder(nameof(EfficientNetEdgeTpuS), Resolution, new(Eps: 1E-05, Momentum: 0.1), global::EffNetGen.Architecture.Padding.Symmetric)
+                // features.0: stem, 224×224 -> 112×112
+                .Stem(32, kernel: 3, stride: 2, ReLU)
+                // features.1: stage 1, 1 block(s)
+                .Stage()
+                // features.1.0: 32 -> 96 -> 24, 112×112 -> 112×112
+                .EdgeResidual(expanded: 96, output: 24, kernel: 3, stride: 1, ReLU)
+                // features.2: stage 2, 2 block(s)
+                .Stage()
+                // features.2.0: 24 -> 192 -> 32, 112×112 -> 56×56
+                .EdgeResidual(expanded: 192, output: 32, kernel: 3, stride: 2, ReLU)
+                // features.2.1: 32 -> 256 -> 32, 56×56 -> 56×56, residual
+                .EdgeResidual(expanded: 256, output: 32, kernel: 3, stride: 1, ReLU)
+                // features.3: stage 3, 4 block(s)
+                .Stage()
+                // features.3.0: 32 -> 256 -> 48, 56×56 -> 28×28
+                .EdgeResidual(expanded: 256, output: 48, kernel: 3, stride: 2, ReLU)
+                // features.3.1: 48 -> 384 -> 48, 28×28 -> 28×28, residual
+                .EdgeResidual(expanded: 384, output: 48, kernel: 3, stride: 1, ReLU)
+                // features.3.2: 48 -> 384 -> 48, 28×28 -> 28×28, residual
+                .EdgeResidual(expanded: 384, output: 48, kernel: 3, stride: 1, ReLU)
+                // features.3.3: 48 -> 384 -> 48, 28×28 -> 28×28, residual
+                .EdgeResidual(expanded: 384, output: 48, kernel: 3, stride: 1, ReLU)
+                // features.4: stage 4, 5 block(s)
+                .Stage()
+                // features.4.0: 48 -> 384 -> 96, 28×28 -> 14×14
+                .InvertedResidual(expanded: 384, output: 96, kernel: 5, stride: 2, ReLU)
+                // features.4.1: 96 -> 768 -> 96, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 768, output: 96, kernel: 5, stride: 1, ReLU)
+                // features.4.2: 96 -> 768 -> 96, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 768, output: 96, kernel: 5, stride: 1, ReLU)
+                // features.4.3: 96 -> 768 -> 96, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 768, output: 96, kernel: 5, stride: 1, ReLU)
+                // features.4.4: 96 -> 768 -> 96, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 768, output: 96, kernel: 5, stride: 1, ReLU)
+                // features.5: stage 5, 4 block(s)
+                .Stage()
+                // features.5.0: 96 -> 768 -> 144, 14×14 -> 14×14
+                .InvertedResidual(expanded: 768, output: 144, kernel: 5, stride: 1, ReLU)
+                // features.5.1: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 1152, output: 144, kernel: 5, stride: 1, ReLU)
+                // features.5.2: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 1152, output: 144, kernel: 5, stride: 1, ReLU)
+                // features.5.3: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
+                .InvertedResidual(expanded: 1152, output: 144, kernel: 5, stride: 1, ReLU)
+                // features.6: stage 6, 2 block(s)
+                .Stage()
+                // features.6.0: 144 -> 1152 -> 192, 14×14 -> 7×7
+                .InvertedResidual(expanded: 1152, output: 192, kernel: 5, stride: 2, ReLU)
+                // features.6.1: 192 -> 1536 -> 192, 7×7 -> 7×7, residual
+                .InvertedResidual(expanded: 1536, output: 192, kernel: 5, stride: 1, ReLU)
+                // features.7: head, 7×7
+                .Head(1280, kernel: 1, ReLU)
+                .Build(NumClasses, Dropout, StochasticDepthRate);
 
         /// <summary>Creates EfficientNetEdgeTpu-S with random weights (torchvision's initialisation).</summary>
         /// <param name="numClasses">Outputs of the classifier; <see cref="ParameterCount"/> assumes <see cref="NumClasses"/>.</param>
@@ -74,84 +137,8 @@ namespace Sample.Models
 
         /// <summary>Creates EfficientNetEdgeTpu-S with random weights and the given options (classes, input channels, dropout, stochastic depth, device).</summary>
         public EfficientNetEdgeTpuS(global::EffNetGen.Runtime.ModelOptions options)
-            : base(nameof(EfficientNetEdgeTpuS), CreateFeatures(options), featureChannels: 1280, numClasses: options.NumClasses ?? NumClasses,
-                   dropout: options.Dropout ?? Dropout, options.Device, FeatureLevels)
+            : base(Blueprint, options)
         {
-        }
-
-        /// <summary>Strides of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureStrides { get; } = new[] { 2, 4, 8, 16, 32 };
-
-        /// <summary>Channels of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureChannels { get; } = new[] { 24, 32, 48, 144, 192 };
-
-        private static readonly int[] FeatureLevels = { 1, 2, 3, 5, 6 };
-
-        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::EffNetGen.Runtime.ModelOptions options)
-        {
-            var norm = new global::EffNetGen.Runtime.NormSettings(Eps: 1E-05, Momentum: 0.1);
-            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, options.Device);
-            // Stochastic depth grows linearly over the blocks: rate × index / blocks (torchvision, timm).
-            var rate = options.StochasticDepth ?? StochasticDepthRate;
-            return global::TorchSharp.torch.nn.Sequential(
-                // features.0: stem, 224×224 -> 112×112
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(options.InChannels, 32, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                // features.1: stage 1, 1 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.1.0: 32 -> 96 -> 24, 112×112 -> 112×112
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 96, squeezeChannels: 0, outputChannels: 24, kernelSize: 3, stride: 1, stochasticDepth: rate * 0 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
-                ),
-                // features.2: stage 2, 2 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.2.0: 24 -> 192 -> 32, 112×112 -> 56×56
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 24, expandedChannels: 192, squeezeChannels: 0, outputChannels: 32, kernelSize: 3, stride: 2, stochasticDepth: rate * 1 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.2.1: 32 -> 256 -> 32, 56×56 -> 56×56, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 256, squeezeChannels: 0, outputChannels: 32, kernelSize: 3, stride: 1, stochasticDepth: rate * 2 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
-                ),
-                // features.3: stage 3, 4 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.3.0: 32 -> 256 -> 48, 56×56 -> 28×28
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 32, expandedChannels: 256, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 2, stochasticDepth: rate * 3 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.3.1: 48 -> 384 -> 48, 28×28 -> 28×28, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 4 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.3.2: 48 -> 384 -> 48, 28×28 -> 28×28, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 5 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.3.3: 48 -> 384 -> 48, 28×28 -> 28×28, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 6 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
-                ),
-                // features.4: stage 4, 5 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.4.0: 48 -> 384 -> 96, 28×28 -> 14×14
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 48, expandedChannels: 384, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 2, stochasticDepth: rate * 7 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.4.1: 96 -> 768 -> 96, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: rate * 8 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.4.2: 96 -> 768 -> 96, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: rate * 9 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.4.3: 96 -> 768 -> 96, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: rate * 10 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.4.4: 96 -> 768 -> 96, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 96, kernelSize: 5, stride: 1, stochasticDepth: rate * 11 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
-                ),
-                // features.5: stage 5, 4 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.5.0: 96 -> 768 -> 144, 14×14 -> 14×14
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 96, expandedChannels: 768, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: rate * 12 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.5.1: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: rate * 13 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.5.2: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: rate * 14 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.5.3: 144 -> 1152 -> 144, 14×14 -> 14×14, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 144, kernelSize: 5, stride: 1, stochasticDepth: rate * 15 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
-                ),
-                // features.6: stage 6, 2 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.6.0: 144 -> 1152 -> 192, 14×14 -> 7×7
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 144, expandedChannels: 1152, squeezeChannels: 0, outputChannels: 192, kernelSize: 5, stride: 2, stochasticDepth: rate * 16 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU),
-                    // features.6.1: 192 -> 1536 -> 192, 7×7 -> 7×7, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 192, expandedChannels: 1536, squeezeChannels: 0, outputChannels: 192, kernelSize: 5, stride: 1, stochasticDepth: rate * 17 / 18, layers, global::EffNetGen.Runtime.Activation.ReLU)
-                ),
-                // features.7: head, 7×7
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(192, 1280, kernelSize: 1, stride: 1, layers, global::EffNetGen.Runtime.Activation.ReLU));
         }
     }
 }

@@ -4,6 +4,8 @@
 
 namespace Sample.Models
 {
+    using static global::EffNetGen.Architecture.Activation;
+
     /// <summary>
     /// EfficientNetV2-S: width ×1.0, depth ×1.0, 384×384 input,
     /// 21,458,488 parameters, 8.37 GMACs.
@@ -57,12 +59,117 @@ namespace Sample.Models
         public const double CropPct = 1.0;
 
         /// <summary>Evaluation preprocessing: bilinear resize, centre crop, ImageNet normalisation.</summary>
-        public static global::EffNetGen.Runtime.PreprocessSettings PreprocessSettings { get; } = new(Resolution, CropPct, global::EffNetGen.Runtime.ResizeInterpolation.Bilinear,
-            Mean: new[] { 0.485, 0.456, 0.406 }, Std: new[] { 0.229, 0.224, 0.225 });
+        public static global::EffNetGen.Architecture.PreprocessSettings PreprocessSettings { get; } =
+            new(Resolution, CropPct, global::EffNetGen.Architecture.Interpolation.Bilinear, global::EffNetGen.Architecture.Normalization.ImageNet);
 
         /// <summary>Prepares an image for this variant: uint8 HWC, or float CHW in [0, 1] (in [0, 255] with <paramref name="keras"/>).</summary>
         public static global::TorchSharp.torch.Tensor Preprocess(global::TorchSharp.torch.Tensor image, bool keras = false) =>
             global::EffNetGen.Runtime.Preprocessing.Apply(image, PreprocessSettings, keras);
+
+        /// <summary>
+        /// The layers, one builder call per unit (<c>features.{stage}.{block}</c>), for 3 input channels and
+        /// <see cref="NumClasses"/> classes: what the constructor builds (with its options applied), what
+        /// <see cref="ParameterCount"/> and <see cref="Macs"/> count, and what ONNX export and timm's names follow.
+        /// </summary>
+        public static global::EffNetGen.Architecture.NetworkPlan Blueprint { get; } =
+            new global::EffNetGen.Architecture.PlanBuilder(nameof(EfficientNetV2S), Resolution, new(Eps: 0.001, Momentum: 0.1), global::EffNetGen.Architecture.Padding.Symmetric)
+                // features.0: stem, 384×384 -> 192×192
+                .Stem(24, kernel: 3, stride: 2, SiLU)
+                // features.1: stage 1, 2 block(s)
+                .Stage()
+                // features.1.0: 24 -> 24, 192×192 -> 192×192, residual
+                .ConvNormAct(output: 24, kernel: 3, stride: 1, SiLU)
+                // features.1.1: 24 -> 24, 192×192 -> 192×192, residual
+                .ConvNormAct(output: 24, kernel: 3, stride: 1, SiLU)
+                // features.2: stage 2, 4 block(s)
+                .Stage()
+                // features.2.0: 24 -> 96 -> 48, 192×192 -> 96×96
+                .EdgeResidual(expanded: 96, output: 48, kernel: 3, stride: 2, SiLU)
+                // features.2.1: 48 -> 192 -> 48, 96×96 -> 96×96, residual
+                .EdgeResidual(expanded: 192, output: 48, kernel: 3, stride: 1, SiLU)
+                // features.2.2: 48 -> 192 -> 48, 96×96 -> 96×96, residual
+                .EdgeResidual(expanded: 192, output: 48, kernel: 3, stride: 1, SiLU)
+                // features.2.3: 48 -> 192 -> 48, 96×96 -> 96×96, residual
+                .EdgeResidual(expanded: 192, output: 48, kernel: 3, stride: 1, SiLU)
+                // features.3: stage 3, 4 block(s)
+                .Stage()
+                // features.3.0: 48 -> 192 -> 64, 96×96 -> 48×48
+                .EdgeResidual(expanded: 192, output: 64, kernel: 3, stride: 2, SiLU)
+                // features.3.1: 64 -> 256 -> 64, 48×48 -> 48×48, residual
+                .EdgeResidual(expanded: 256, output: 64, kernel: 3, stride: 1, SiLU)
+                // features.3.2: 64 -> 256 -> 64, 48×48 -> 48×48, residual
+                .EdgeResidual(expanded: 256, output: 64, kernel: 3, stride: 1, SiLU)
+                // features.3.3: 64 -> 256 -> 64, 48×48 -> 48×48, residual
+                .EdgeResidual(expanded: 256, output: 64, kernel: 3, stride: 1, SiLU)
+                // features.4: stage 4, 6 block(s)
+                .Stage()
+                // features.4.0: 64 -> 256 -> 128, 48×48 -> 24×24
+                .InvertedResidual(expanded: 256, output: 128, kernel: 3, stride: 2, SiLU, se: 16)
+                // features.4.1: 128 -> 512 -> 128, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 512, output: 128, kernel: 3, stride: 1, SiLU, se: 32)
+                // features.4.2: 128 -> 512 -> 128, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 512, output: 128, kernel: 3, stride: 1, SiLU, se: 32)
+                // features.4.3: 128 -> 512 -> 128, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 512, output: 128, kernel: 3, stride: 1, SiLU, se: 32)
+                // features.4.4: 128 -> 512 -> 128, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 512, output: 128, kernel: 3, stride: 1, SiLU, se: 32)
+                // features.4.5: 128 -> 512 -> 128, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 512, output: 128, kernel: 3, stride: 1, SiLU, se: 32)
+                // features.5: stage 5, 9 block(s)
+                .Stage()
+                // features.5.0: 128 -> 768 -> 160, 24×24 -> 24×24
+                .InvertedResidual(expanded: 768, output: 160, kernel: 3, stride: 1, SiLU, se: 32)
+                // features.5.1: 160 -> 960 -> 160, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.5.2: 160 -> 960 -> 160, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.5.3: 160 -> 960 -> 160, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.5.4: 160 -> 960 -> 160, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.5.5: 160 -> 960 -> 160, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.5.6: 160 -> 960 -> 160, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.5.7: 160 -> 960 -> 160, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.5.8: 160 -> 960 -> 160, 24×24 -> 24×24, residual
+                .InvertedResidual(expanded: 960, output: 160, kernel: 3, stride: 1, SiLU, se: 40)
+                // features.6: stage 6, 15 block(s)
+                .Stage()
+                // features.6.0: 160 -> 960 -> 256, 24×24 -> 12×12
+                .InvertedResidual(expanded: 960, output: 256, kernel: 3, stride: 2, SiLU, se: 40)
+                // features.6.1: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.2: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.3: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.4: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.5: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.6: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.7: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.8: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.9: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.10: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.11: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.12: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.13: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.6.14: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
+                .InvertedResidual(expanded: 1536, output: 256, kernel: 3, stride: 1, SiLU, se: 64)
+                // features.7: head, 12×12
+                .Head(1280, kernel: 1, SiLU)
+                .Build(NumClasses, Dropout, StochasticDepthRate);
 
         /// <summary>Creates EfficientNetV2-S with random weights (torchvision's initialisation).</summary>
         /// <param name="numClasses">Outputs of the classifier; <see cref="ParameterCount"/> assumes <see cref="NumClasses"/>.</param>
@@ -74,128 +181,8 @@ namespace Sample.Models
 
         /// <summary>Creates EfficientNetV2-S with random weights and the given options (classes, input channels, dropout, stochastic depth, device).</summary>
         public EfficientNetV2S(global::EffNetGen.Runtime.ModelOptions options)
-            : base(nameof(EfficientNetV2S), CreateFeatures(options), featureChannels: 1280, numClasses: options.NumClasses ?? NumClasses,
-                   dropout: options.Dropout ?? Dropout, options.Device, FeatureLevels)
+            : base(Blueprint, options)
         {
-        }
-
-        /// <summary>Strides of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureStrides { get; } = new[] { 2, 4, 8, 16, 32 };
-
-        /// <summary>Channels of the maps <see cref="global::EffNetGen.Runtime.EfficientNetModule.Features"/> returns.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<int> FeatureChannels { get; } = new[] { 24, 48, 64, 160, 256 };
-
-        private static readonly int[] FeatureLevels = { 1, 2, 3, 5, 6 };
-
-        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateFeatures(global::EffNetGen.Runtime.ModelOptions options)
-        {
-            var norm = new global::EffNetGen.Runtime.NormSettings(Eps: 0.001, Momentum: 0.1);
-            var layers = new global::EffNetGen.Runtime.LayerSettings(norm, global::EffNetGen.Runtime.Padding.Symmetric, options.Device);
-            // Stochastic depth grows linearly over the blocks: rate × index / blocks (torchvision, timm).
-            var rate = options.StochasticDepth ?? StochasticDepthRate;
-            return global::TorchSharp.torch.nn.Sequential(
-                // features.0: stem, 384×384 -> 192×192
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(options.InChannels, 24, kernelSize: 3, stride: 2, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                // features.1: stage 1, 2 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.1.0: 24 -> 24, 192×192 -> 192×192, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 24, expandedChannels: 0, squeezeChannels: 0, outputChannels: 24, kernelSize: 3, stride: 1, stochasticDepth: rate * 0 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.1.1: 24 -> 24, 192×192 -> 192×192, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 24, expandedChannels: 0, squeezeChannels: 0, outputChannels: 24, kernelSize: 3, stride: 1, stochasticDepth: rate * 1 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.2: stage 2, 4 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.2.0: 24 -> 96 -> 48, 192×192 -> 96×96
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 24, expandedChannels: 96, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 2, stochasticDepth: rate * 2 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.1: 48 -> 192 -> 48, 96×96 -> 96×96, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 192, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 3 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.2: 48 -> 192 -> 48, 96×96 -> 96×96, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 192, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 4 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.2.3: 48 -> 192 -> 48, 96×96 -> 96×96, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 192, squeezeChannels: 0, outputChannels: 48, kernelSize: 3, stride: 1, stochasticDepth: rate * 5 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.3: stage 3, 4 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.3.0: 48 -> 192 -> 64, 96×96 -> 48×48
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 48, expandedChannels: 192, squeezeChannels: 0, outputChannels: 64, kernelSize: 3, stride: 2, stochasticDepth: rate * 6 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.1: 64 -> 256 -> 64, 48×48 -> 48×48, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 64, expandedChannels: 256, squeezeChannels: 0, outputChannels: 64, kernelSize: 3, stride: 1, stochasticDepth: rate * 7 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.2: 64 -> 256 -> 64, 48×48 -> 48×48, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 64, expandedChannels: 256, squeezeChannels: 0, outputChannels: 64, kernelSize: 3, stride: 1, stochasticDepth: rate * 8 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.3.3: 64 -> 256 -> 64, 48×48 -> 48×48, residual
-                    new global::EffNetGen.Runtime.Blocks.FusedMBConv(inputChannels: 64, expandedChannels: 256, squeezeChannels: 0, outputChannels: 64, kernelSize: 3, stride: 1, stochasticDepth: rate * 9 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.4: stage 4, 6 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.4.0: 64 -> 256 -> 128, 48×48 -> 24×24
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 64, expandedChannels: 256, squeezeChannels: 16, outputChannels: 128, kernelSize: 3, stride: 2, stochasticDepth: rate * 10 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.1: 128 -> 512 -> 128, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 128, expandedChannels: 512, squeezeChannels: 32, outputChannels: 128, kernelSize: 3, stride: 1, stochasticDepth: rate * 11 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.2: 128 -> 512 -> 128, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 128, expandedChannels: 512, squeezeChannels: 32, outputChannels: 128, kernelSize: 3, stride: 1, stochasticDepth: rate * 12 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.3: 128 -> 512 -> 128, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 128, expandedChannels: 512, squeezeChannels: 32, outputChannels: 128, kernelSize: 3, stride: 1, stochasticDepth: rate * 13 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.4: 128 -> 512 -> 128, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 128, expandedChannels: 512, squeezeChannels: 32, outputChannels: 128, kernelSize: 3, stride: 1, stochasticDepth: rate * 14 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.4.5: 128 -> 512 -> 128, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 128, expandedChannels: 512, squeezeChannels: 32, outputChannels: 128, kernelSize: 3, stride: 1, stochasticDepth: rate * 15 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.5: stage 5, 9 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.5.0: 128 -> 768 -> 160, 24×24 -> 24×24
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 128, expandedChannels: 768, squeezeChannels: 32, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 16 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.1: 160 -> 960 -> 160, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 17 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.2: 160 -> 960 -> 160, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 18 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.3: 160 -> 960 -> 160, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 19 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.4: 160 -> 960 -> 160, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 20 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.5: 160 -> 960 -> 160, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 21 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.6: 160 -> 960 -> 160, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 22 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.7: 160 -> 960 -> 160, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 23 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.5.8: 160 -> 960 -> 160, 24×24 -> 24×24, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 160, kernelSize: 3, stride: 1, stochasticDepth: rate * 24 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.6: stage 6, 15 block(s)
-                global::TorchSharp.torch.nn.Sequential(
-                    // features.6.0: 160 -> 960 -> 256, 24×24 -> 12×12
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 160, expandedChannels: 960, squeezeChannels: 40, outputChannels: 256, kernelSize: 3, stride: 2, stochasticDepth: rate * 25 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.1: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 26 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.2: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 27 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.3: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 28 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.4: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 29 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.5: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 30 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.6: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 31 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.7: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 32 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.8: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 33 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.9: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 34 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.10: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 35 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.11: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 36 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.12: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 37 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.13: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 38 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU),
-                    // features.6.14: 256 -> 1536 -> 256, 12×12 -> 12×12, residual
-                    new global::EffNetGen.Runtime.Blocks.MBConv(inputChannels: 256, expandedChannels: 1536, squeezeChannels: 64, outputChannels: 256, kernelSize: 3, stride: 1, stochasticDepth: rate * 39 / 40, layers, global::EffNetGen.Runtime.Activation.SiLU)
-                ),
-                // features.7: head, 12×12
-                new global::EffNetGen.Runtime.Blocks.ConvNormActivation(256, 1280, kernelSize: 1, stride: 1, layers, global::EffNetGen.Runtime.Activation.SiLU));
         }
     }
 }
