@@ -7,17 +7,27 @@ using EffNetGen.Tests.Shared;
 namespace EffNetGen.Package.Tests;
 
 /// <summary>
-/// EffNetGen, EffNetGen.Runtime (with EffNetGen.Formats) and the EffNetGen.Cli tool packed into a temporary folder feed, under a version unique to this
+/// EffNetGen, EffNetGen.Runtime (with EffNetGen.Formats and EffNetGen.Architecture) and the EffNetGen.Cli tool packed into a temporary folder feed, under a version unique to this
 /// run (so no stale copy in the NuGet cache can stand in), plus a NuGet.config for consumer projects.
 /// </summary>
 public sealed class PackedFeed : IDisposable
 {
+    /// <summary>Every package the repository ships: its project and its id.</summary>
+    private static readonly (string Project, string Id)[] Packages =
+    {
+        ("src/Architecture/EffNetGen.Architecture.csproj", "effnetgen.architecture"),
+        ("src/Formats/EffNetGen.Formats.csproj", "effnetgen.formats"),
+        ("src/Runtime/EffNetGen.Runtime.csproj", "effnetgen.runtime"),
+        ("src/Package/EffNetGen.csproj", "effnetgen"),
+        ("src/Cli/EffNetGen.Cli.csproj", "effnetgen.cli"),
+    };
+
     public PackedFeed()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("effnetgen-consumer-");
         Feed = Path.Combine(Directory.FullName, "feed");
         Version = $"{typeof(PackedFeed).Assembly.GetName().Version!.ToString(3)}-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid():N}";
-        foreach (var project in new[] { "src/Formats/EffNetGen.Formats.csproj", "src/Runtime/EffNetGen.Runtime.csproj", "src/Package/EffNetGen.csproj", "src/Cli/EffNetGen.Cli.csproj" })
+        foreach (var (project, _) in Packages)
         {
             ProcessRunner.Succeed("dotnet",
                 $"pack \"{Repository.PathOf(project)}\" --no-build -c {Repository.Configuration} -o \"{Feed}\" -p:PackageVersion={Version}",
@@ -59,7 +69,7 @@ public sealed class PackedFeed : IDisposable
         // Drop this run's packages from the global cache: they are unique to it and would only pile up.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "effnetgen", "effnetgen.runtime", "effnetgen.cli" })
+        foreach (var (_, id) in Packages)
         {
             var folder = Path.Combine(cache, id, Version);
             if (System.IO.Directory.Exists(folder))
