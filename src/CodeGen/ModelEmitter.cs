@@ -208,7 +208,9 @@ public static class ModelEmitter
     {
         var c = b.Spatial;
         var expanded = b.Kind is UnitKind.InvertedResidual or UnitKind.EdgeResidual ? $"expanded: {Literal.Of(b.ExpandedChannels)}, " : "";
-        var se = b.Squeeze is { } squeeze ? $", se: {Literal.Of(squeeze.SqueezeChannels)}" : "";
+        var se = b.Squeeze is { } squeeze
+            ? $", se: {Literal.Of(squeeze.SqueezeChannels)}" + (squeeze.Gate == Gate.Sigmoid ? "" : $", gate: {Architecture}.Gate.{squeeze.Gate}")
+            : "";
         // The builder adds the residual whenever the shape allows; say so only where the spec turned it off.
         var noSkip = !b.Residual && PlanUnit.KeepsShape(c.Stride, b.InputChannels, b.OutputChannels) ? ", skip: false" : "";
         return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, kernel: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, {c.Activation}{se}{noSkip})";

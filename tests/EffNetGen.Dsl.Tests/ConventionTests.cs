@@ -33,6 +33,12 @@ public class ConventionTests
         Assert.Equal(40, FirstBlock("defaults { se_base expanded }", ("e1 c16", "e5 c16")).SqueezeChannels());
 
     [Theory]
+    [InlineData("", Gate.Sigmoid)]
+    [InlineData("defaults { se_gate hardsigmoid }", Gate.HardSigmoid)] // MobileNetV3
+    public void The_squeeze_excitation_gate_is_the_declared_one(string defaults, Gate gate) =>
+        Assert.Equal(gate, FirstBlock(defaults).Squeeze!.Gate);
+
+    [Theory]
     [InlineData("", 40)]                                  // to a multiple of 8: make_divisible(12 × 3 = 36) = 40
     [InlineData("defaults { expand_round nearest }", 36)] // MobileNetV2: round(12 × 3)
     public void Expansion_width_follows_the_declared_rounding(string defaults, int expanded) =>

@@ -16,13 +16,15 @@ public class BlockMathTests
     private static readonly NormSettings Norm = new(1e-3, 0.01);
 
     [Theory]
-    [InlineData(8, 32, 2, 8, 3, 1)]   // expansion, residual
-    [InlineData(8, 8, 2, 16, 5, 2)]   // expansion ratio 1: no expansion conv; downsampling, no residual
-    public void Inverted_residual_and_depthwise_separable_blocks_compute_expand_depthwise_se_project_and_residual(int input, int expanded, int squeeze, int output, int kernel, int stride)
+    [InlineData(8, 32, 2, 8, 3, 1, Gate.Sigmoid)]       // expansion, residual
+    [InlineData(8, 8, 2, 16, 5, 2, Gate.Sigmoid)]       // expansion ratio 1: no expansion conv; downsampling, no residual
+    [InlineData(8, 32, 2, 8, 3, 1, Gate.HardSigmoid)]   // MobileNetV3's gate
+    public void Inverted_residual_and_depthwise_separable_blocks_compute_expand_depthwise_se_project_and_residual(
+        int input, int expanded, int squeeze, int output, int kernel, int stride, Gate gate)
     {
         using var block = Block(plan => expanded != input
-            ? plan.InvertedResidual(expanded, output, kernel, stride, Activation.SiLU, squeeze)
-            : plan.DepthwiseSeparable(output, kernel, stride, Activation.SiLU, squeeze), input);
+            ? plan.InvertedResidual(expanded, output, kernel, stride, Activation.SiLU, squeeze, gate)
+            : plan.DepthwiseSeparable(output, kernel, stride, Activation.SiLU, squeeze, gate), input);
         block.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -40,7 +42,8 @@ public class BlockMathTests
         h = F.silu(ConvBn(h, state, $"{prefix}{layer++}", stride, expanded));
         var s = F.adaptive_avg_pool2d(h, 1);
         s = F.silu(F.conv2d(s, state[$"{prefix}{layer}.fc1.weight"], state[$"{prefix}{layer}.fc1.bias"]));
-        s = F.sigmoid(F.conv2d(s, state[$"{prefix}{layer}.fc2.weight"], state[$"{prefix}{layer}.fc2.bias"]));
+        s = F.conv2d(s, state[$"{prefix}{layer}.fc2.weight"], state[$"{prefix}{layer}.fc2.bias"]);
+        s = gate == Gate.Sigmoid ? F.sigmoid(s) : F.relu6(s + 3) / 6;
         h = h * s;
         layer++;
         h = ConvBn(h, state, $"{prefix}{layer}", 1, 1); // linear bottleneck: no activation

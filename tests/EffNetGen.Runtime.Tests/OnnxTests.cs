@@ -18,7 +18,7 @@ namespace EffNetGen.Runtime.Tests;
 public class OnnxTests
 {
     // B0, TensorFlow 'same' padding, ReLU6 without SE (Lite), edge blocks (EdgeTPU), Fused-MBConv (V2), and the
-    // showcase's hard-swish, GELU and repeated head.
+    // showcase's hard-swish, GELU, hard-sigmoid SE gate and repeated head.
     [Theory]
     [InlineData("efficientnet_b0", 64)]
     [InlineData("tf_efficientnet_b0", 67)]

@@ -52,18 +52,18 @@ public sealed class PlanBuilder
         return this;
     }
 
-    /// <summary>timm's <c>ds</c>: k×k depthwise, [SE of <paramref name="se"/> channels], linear 1×1 projection.</summary>
-    public PlanBuilder DepthwiseSeparable(int output, int kernel, int stride, Activation activation, int? se = null, bool skip = true) =>
+    /// <summary>timm's <c>ds</c>: k×k depthwise, [SE of <paramref name="se"/> channels with <paramref name="gate"/>], linear 1×1 projection.</summary>
+    public PlanBuilder DepthwiseSeparable(int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true) =>
         Block(UnitKind.DepthwiseSeparable, stride, output, skip, (next, timm) =>
         {
             var layers = new List<PlanLayer> { Conv(next(), timm + "conv_dw", timm + "bn1", _channels, _channels, kernel, stride, _channels, activation) };
-            AddSqueeze(layers, next, timm, _channels, se, activation);
+            AddSqueeze(layers, next, timm, _channels, se, activation, gate);
             layers.Add(Conv(next(), timm + "conv_pw", timm + "bn2", _channels, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
             return layers;
         });
 
     /// <summary>timm's <c>ir</c>: 1×1 expansion to <paramref name="expanded"/>, k×k depthwise, [SE], linear 1×1 projection.</summary>
-    public PlanBuilder InvertedResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, bool skip = true) =>
+    public PlanBuilder InvertedResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true) =>
         Block(UnitKind.InvertedResidual, stride, output, skip, (next, timm) =>
         {
             var layers = new List<PlanLayer>
@@ -71,17 +71,17 @@ public sealed class PlanBuilder
                 Conv(next(), timm + "conv_pw", timm + "bn1", _channels, expanded, 1, 1, 1, activation),
                 Conv(next(), timm + "conv_dw", timm + "bn2", expanded, expanded, kernel, stride, expanded, activation),
             };
-            AddSqueeze(layers, next, timm, expanded, se, activation);
+            AddSqueeze(layers, next, timm, expanded, se, activation, gate);
             layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn3", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
             return layers;
         });
 
     /// <summary>timm's <c>er</c>: k×k expansion to <paramref name="expanded"/>, [SE], linear 1×1 projection.</summary>
-    public PlanBuilder EdgeResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, bool skip = true) =>
+    public PlanBuilder EdgeResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true) =>
         Block(UnitKind.EdgeResidual, stride, output, skip, (next, timm) =>
         {
             var layers = new List<PlanLayer> { Conv(next(), timm + "conv_exp", timm + "bn1", _channels, expanded, kernel, stride, 1, activation) };
-            AddSqueeze(layers, next, timm, expanded, se, activation);
+            AddSqueeze(layers, next, timm, expanded, se, activation, gate);
             layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn2", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
             return layers;
         });
@@ -148,11 +148,11 @@ public sealed class PlanBuilder
         return this;
     }
 
-    private void AddSqueeze(List<PlanLayer> layers, Func<string> next, string timm, int channels, int? se, Activation activation)
+    private static void AddSqueeze(List<PlanLayer> layers, Func<string> next, string timm, int channels, int? se, Activation activation, Gate gate)
     {
         if (se is { } squeeze)
         {
-            layers.Add(new SqueezeLayer(next(), timm + "se", channels, squeeze, activation));
+            layers.Add(new SqueezeLayer(next(), timm + "se", channels, squeeze, activation, gate));
         }
     }
 
@@ -167,7 +167,7 @@ public sealed class PlanBuilder
     private int SizeAfter(int kernel, int stride) => ConvOutputSize(_size, kernel, stride);
 
     /// <summary>Spatial size after a k×k convolution with symmetric padding (k−1)/2 (and so with 'same' padding for odd kernels).</summary>
-    public static int ConvOutputSize(int input, int kernel, int stride) => ((input + (2 * ((kernel - 1) / 2)) - kernel) / stride) + 1;
+    private static int ConvOutputSize(int input, int kernel, int stride) => ((input + (2 * ((kernel - 1) / 2)) - kernel) / stride) + 1;
 
     private static string Features(int index) => "features." + Invariant(index);
 

@@ -71,9 +71,9 @@ public sealed record ConvLayer(
 /// <summary>
 /// Squeeze-excitation (torchvision's <c>SqueezeExcitation</c>, timm's <c>se</c>): global average pool, <c>{Path}.fc1</c>
 /// (1×1 conv with bias, to <paramref name="SqueezeChannels"/>), <paramref name="Activation"/>, <c>{Path}.fc2</c> (back to
-/// <paramref name="Channels"/>), a sigmoid gate, and the product with the input.
+/// <paramref name="Channels"/>), the <paramref name="Gate"/>, and the product with the input.
 /// </summary>
-public sealed record SqueezeLayer(string Path, string TimmPath, int Channels, int SqueezeChannels, Activation Activation) : PlanLayer(Path)
+public sealed record SqueezeLayer(string Path, string TimmPath, int Channels, int SqueezeChannels, Activation Activation, Gate Gate) : PlanLayer(Path)
 {
     /// <inheritdoc />
     public override IEnumerable<PlanTensor> Tensors()

@@ -21,3 +21,13 @@ public enum Activation
     /// <summary>Gaussian error linear unit (exact, erf-based, as torch's default).</summary>
     GELU,
 }
+
+/// <summary>The gate of a squeeze-excitation: what turns its second 1×1 convolution into per-channel scales.</summary>
+public enum Gate
+{
+    /// <summary>1 / (1 + e^−x) (the paper, torchvision, timm's EfficientNet).</summary>
+    Sigmoid,
+
+    /// <summary>relu6(x + 3) / 6 (MobileNetV3, timm's <c>hard_sigmoid</c> gate).</summary>
+    HardSigmoid,
+}

@@ -21,7 +21,7 @@ internal static class OptionTables
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
     {
         ["act"] = "activation", ["padding"] = "padding", ["se_base"] = "squeeze-excitation base",
-        ["se_round"] = "squeeze-excitation rounding", ["expand_round"] = "expansion rounding",
+        ["se_round"] = "squeeze-excitation rounding", ["expand_round"] = "expansion rounding", ["se_gate"] = "squeeze-excitation gate",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Preprocess = new Dictionary<string, string>
@@ -113,6 +113,11 @@ internal static class OptionTables
     public static readonly IReadOnlyDictionary<string, DepthRounding> DepthRoundings = new Dictionary<string, DepthRounding>
     {
         ["ceil"] = DepthRounding.Ceil, ["round"] = DepthRounding.Round,
+    };
+
+    public static readonly IReadOnlyDictionary<string, Gate> Gates = new Dictionary<string, Gate>
+    {
+        ["sigmoid"] = Gate.Sigmoid, ["hardsigmoid"] = Gate.HardSigmoid,
     };
 
     public static readonly IReadOnlyDictionary<string, Padding> Paddings = new Dictionary<string, Padding>

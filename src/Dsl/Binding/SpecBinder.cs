@@ -22,7 +22,7 @@ public static class SpecBinder
     private static readonly ScalingSpec DefaultScaling = new(1.2, 1.1, 1.15, 8, null, DepthRounding.Ceil, 224);
     // timm's and torchvision's ImageNet evaluation: bicubic, crop 0.875 (resize 256 for 224), ImageNet statistics.
     private static readonly PreprocessSpec DefaultPreprocess = new(Interpolation.Bicubic, Normalization.ImageNet, 0.875);
-    private static readonly DefaultsSpec DefaultBlocks = new(Activation.SiLU, Padding.Symmetric, SeBase.Input, SeRounding.Floor, ExpandRounding.Divisor);
+    private static readonly DefaultsSpec DefaultBlocks = new(Activation.SiLU, Padding.Symmetric, SeBase.Input, SeRounding.Floor, ExpandRounding.Divisor, Gate.Sigmoid);
 
     /// <summary>Binds every family of <paramref name="syntax"/>.</summary>
     public static BindResult Bind(SpecSyntax syntax)
@@ -142,7 +142,8 @@ public static class SpecBinder
         r.Choice("padding", DefaultBlocks.Padding, OptionTables.Paddings),
         r.Choice("se_base", DefaultBlocks.SeBase, OptionTables.SeBases),
         r.Choice("se_round", DefaultBlocks.SeRounding, OptionTables.SeRoundings),
-        r.Choice("expand_round", DefaultBlocks.ExpandRounding, OptionTables.ExpandRoundings));
+        r.Choice("expand_round", DefaultBlocks.ExpandRounding, OptionTables.ExpandRoundings),
+        r.Choice("se_gate", DefaultBlocks.SeGate, OptionTables.Gates));
 
     /// <summary>The class the generator lists every model in; no variant may be named like it.</summary>
     private const string RegistryClassName = "EffNetModels";

@@ -12,7 +12,8 @@ public sealed record ScalingSpec(
     double Alpha, double Beta, double Gamma, int Divisor, int? MinChannels, DepthRounding DepthRounding, int BaseResolution);
 
 /// <summary>Family-wide block conventions; stages may override the activation.</summary>
-public sealed record DefaultsSpec(Activation Activation, Padding Padding, SeBase SeBase, SeRounding SeRounding, ExpandRounding ExpandRounding);
+/// <param name="SeGate">The squeeze-excitation gate of every block.</param>
+public sealed record DefaultsSpec(Activation Activation, Padding Padding, SeBase SeBase, SeRounding SeRounding, ExpandRounding ExpandRounding, Gate SeGate);
 
 /// <summary>Evaluation preprocessing: resize (shorter side to resolution / crop) with <paramref name="Interpolation"/>, centre crop, normalise.</summary>
 public sealed record PreprocessSpec(Interpolation Interpolation, Normalization Normalization, double CropPct);

@@ -75,20 +75,20 @@ public static class NetworkResolver
         switch (spec.Kind)
         {
             case BlockKind.MBConv when Expand(input) is var expanded && expanded != input:
-                plan.InvertedResidual(expanded, output, spec.Kernel, stride, activation, Squeeze(expanded), skip);
+                plan.InvertedResidual(expanded, output, spec.Kernel, stride, activation, Squeeze(expanded), defaults.SeGate, skip);
                 break;
             case BlockKind.MBConv or BlockKind.DepthwiseSeparable:
-                plan.DepthwiseSeparable(output, spec.Kernel, stride, activation, Squeeze(input), skip);
+                plan.DepthwiseSeparable(output, spec.Kernel, stride, activation, Squeeze(input), defaults.SeGate, skip);
                 break;
             case BlockKind.Fused when spec.Expansion == 1:
                 plan.ConvNormAct(output, spec.Kernel, stride, activation, skip);
                 break;
             case BlockKind.Fused:
-                plan.EdgeResidual(Expand(input), output, spec.Kernel, stride, activation, Squeeze(Expand(input)), skip);
+                plan.EdgeResidual(Expand(input), output, spec.Kernel, stride, activation, Squeeze(Expand(input)), defaults.SeGate, skip);
                 break;
             default:
                 var edge = Expand(spec.ForcedInput is { } forced ? scale(forced) : input);
-                plan.EdgeResidual(edge, output, spec.Kernel, stride, activation, Squeeze(edge), skip);
+                plan.EdgeResidual(edge, output, spec.Kernel, stride, activation, Squeeze(edge), defaults.SeGate, skip);
                 break;
         }
     }

@@ -21,7 +21,6 @@ public static class Rounding
         return rounded < 0.9 * channels ? rounded + divisor : rounded;
     }
 
-
     /// <summary>Blocks of a depth-scaled stage: ceil, or round-half-even but at least 1 (timm), of <c>repeats × depth</c>.</summary>
     public static int ScaleRepeats(int repeats, double depth, DepthRounding rounding) => rounding switch
     {
@@ -32,7 +31,4 @@ public static class Rounding
     /// <summary>A resolution from the compound-scaling formula: the nearest multiple of 8 (half to even), at least 8.</summary>
     public static int RoundResolution(double resolution) =>
         Math.Max(8, (int)Math.Round(resolution / 8, MidpointRounding.ToEven) * 8);
-
-    /// <summary>Spatial size after a k×k convolution with symmetric padding (k−1)/2.</summary>
-    public static int ConvOutputSize(int input, int kernel, int stride) => ((input + 2 * ((kernel - 1) / 2) - kernel) / stride) + 1;
 }

@@ -17,7 +17,7 @@ public sealed record OnnxExportOptions
 /// Writes a network as an ONNX model (opset 17, IR version 8): every convolution with its BatchNorm folded in (eval
 /// statistics, folded in double precision), Sigmoid·x for SiLU, Clip for ReLU6, 'same' padding as <c>auto_pad
 /// SAME_UPPER</c> (TensorFlow pads the extra row and column at the end), squeeze-excitation as GlobalAveragePool →
-/// 1×1 Conv → activation → 1×1 Conv → Sigmoid → Mul, residuals as Add, and the classifier as GlobalAveragePool →
+/// 1×1 Conv → activation → 1×1 Conv → Sigmoid (or HardSigmoid) → Mul, residuals as Add, and the classifier as GlobalAveragePool →
 /// Flatten → Gemm. Input <c>input</c> [batch, channels, height, width] (batch, height and width dynamic), output
 /// <c>logits</c> [batch, classes]. Dropout and stochastic depth are identities in inference.
 /// </summary>
@@ -119,7 +119,10 @@ public static class OnnxWriter
         var reduced = graph.Node("Conv", $"{name}.fc1", new[] { pooled, Parameter("fc1.weight"), Parameter("fc1.bias") });
         var activated = Activate(graph, $"{name}.fc1", se.Activation, reduced);
         var expanded = graph.Node("Conv", $"{name}.fc2", new[] { activated, Parameter("fc2.weight"), Parameter("fc2.bias") });
-        var gate = graph.Node("Sigmoid", $"{name}.gate", new[] { expanded });
+        // PyTorch's hardsigmoid is relu6(x + 3) / 6: ONNX HardSigmoid max(0, min(1, alpha·x + beta)) with alpha 1/6, beta 1/2.
+        var gate = se.Gate == Gate.HardSigmoid
+            ? graph.Node("HardSigmoid", $"{name}.gate", new[] { expanded }, new OnnxAttribute("alpha", Float: 1f / 6), new OnnxAttribute("beta", Float: 0.5f))
+            : graph.Node("Sigmoid", $"{name}.gate", new[] { expanded });
         return graph.Node("Mul", $"{name}.scale", new[] { input, gate });
     }
 

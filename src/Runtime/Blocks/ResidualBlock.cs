@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,9 +27,6 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 
     /// <summary>What this block is.</summary>
     public PlanUnit Unit { get; }
-
-    /// <summary>The block's layers in order: <see cref="ConvNormActivation"/> and <see cref="SqueezeExcitation"/>.</summary>
-    public IEnumerable<nn.Module> Layers => _block.children();
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

@@ -13,7 +13,7 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> _fc1;
     private readonly nn.Module<Tensor, Tensor> _fc2;
     private readonly nn.Module<Tensor, Tensor> _activation;
-    private readonly nn.Module<Tensor, Tensor> _scaleActivation = nn.Sigmoid();
+    private readonly nn.Module<Tensor, Tensor> _scaleActivation;
 
     /// <summary>Creates the gate <paramref name="layer"/> describes, its parameters on <paramref name="device"/>.</summary>
     public SqueezeExcitation(SqueezeLayer layer, Device? device = null)
@@ -23,6 +23,7 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
         _fc1 = nn.Conv2d(layer.Channels, layer.SqueezeChannels, 1, device: device);
         _fc2 = nn.Conv2d(layer.SqueezeChannels, layer.Channels, 1, device: device);
         _activation = Activations.Create(layer.Activation) ?? nn.Identity();
+        _scaleActivation = layer.Gate == Gate.HardSigmoid ? nn.Hardsigmoid() : nn.Sigmoid();
         register_module("avgpool", _avgpool);
         register_module("fc1", _fc1);
         register_module("fc2", _fc2);

@@ -90,6 +90,7 @@ internal sealed class FoldedSqueeze : IDisposable
     private readonly Tensor _expandWeight;
     private readonly Tensor _expandBias;
     private readonly Activation _activation;
+    private readonly Gate _gate;
 
     public FoldedSqueeze(SqueezeExcitation se)
     {
@@ -98,7 +99,7 @@ internal sealed class FoldedSqueeze : IDisposable
         _reduceBias = se.Reduce.bias!.detach().clone();
         _expandWeight = se.Expand.weight.detach().flatten(1).clone();
         _expandBias = se.Expand.bias!.detach().clone();
-        _activation = se.Layer.Activation;
+        (_activation, _gate) = (se.Layer.Activation, se.Layer.Gate);
     }
 
     /// <summary>Scales <paramref name="input"/> by the gate in place and returns it (a fresh activation in the inference path).</summary>
@@ -108,7 +109,7 @@ internal sealed class FoldedSqueeze : IDisposable
         using var reduced = nn.functional.linear(pooled, _reduceWeight, _reduceBias);
         using var activated = FoldedConv.Activate(reduced, _activation);
         using var expanded = nn.functional.linear(activated, _expandWeight, _expandBias);
-        using var gate = expanded.sigmoid_().view(input.shape[0], input.shape[1], 1, 1);
+        using var gate = (_gate == Gate.HardSigmoid ? expanded.hardsigmoid_() : expanded.sigmoid_()).view(input.shape[0], input.shape[1], 1, 1);
         return input.mul_(gate);
     }
 
