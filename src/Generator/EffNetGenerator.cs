@@ -81,9 +81,9 @@ public sealed class EffNetGenerator : IIncrementalGenerator
     private static void EmitRegistry(
         SourceProductionContext context, ImmutableArray<GeneratedModel> models, EquatableArray<string> duplicateTypes, GeneratorOptions options)
     {
-        if (options.EmitRegistry && !models.IsEmpty)
+        if (options.EmitRegistry && models.FirstOrDefault(m => !duplicateTypes.Contains(m.FullTypeName)) is { } first)
         {
-            Render(context, models[0].SpecPath, () => GeneratedSources.Registry(options.Namespace, models, duplicateTypes));
+            Render(context, first.SpecPath, () => GeneratedSources.Registry(options.Namespace, models, duplicateTypes));
         }
     }
 

@@ -76,6 +76,22 @@ public class ExportOnnxTests
         Assert.Equal(new[] { "wrong.safetensors" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
     }
 
+    [Theory]
+    [InlineData("features.0.0.weight", new long[] { 32, 0, 3, 3 }, 1)] // a stem without input channels
+    [InlineData("classifier.1.weight", new long[] { 0, 1280 }, 0)]     // a classifier without classes
+    public void A_checkpoint_with_an_empty_width_is_an_error_naming_the_tensor_and_writes_nothing(string name, long[] shape, int axis)
+    {
+        using var temp = new TempDirectory();
+        var checkpoint = Path.Combine(temp.Path, "empty.safetensors");
+        WriteSafetensors(checkpoint, (name, shape));
+
+        var (exitCode, _, error) = CliRunner.Run("export-onnx", CliRunner.ShippedSpec, "B0", "--weights", checkpoint, "-o", Path.Combine(temp.Path, "b0.onnx"));
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"error: {checkpoint}: '{name}' has shape [{string.Join(", ", shape)}]; its dimension {axis} must be between 1 and", error);
+        Assert.Equal(new[] { "empty.safetensors" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void A_malformed_checkpoint_an_unknown_variant_and_a_broken_spec_are_errors()
     {

@@ -81,6 +81,18 @@ public class RobustnessTests
     public void A_very_long_name_is_rejected_or_compiles() =>
         AssertNoInjection(SampleSpecs.Minimal.Replace("variant A", "variant A" + new string('b', 2000)).Replace("family F", "family F" + new string('c', 2000)));
 
+    [Fact]
+    public void User_types_named_like_the_plans_vocabulary_do_not_capture_the_generated_code()
+    {
+        // Types the generated classes name, declared by the user in the namespace they are generated into.
+        var user = $"namespace {GeneratorHarness.RootNamespace} {{ class SiLU {{ }} class Activation {{ }} class NetworkPlan {{ }} class PlanBuilder {{ }} class Padding {{ }} class EffNetGen {{ }} class EffNetArch {{ }} }}";
+        GeneratorHarness.Driver(new InMemoryText("/specs/minimal.effnet", SampleSpecs.Minimal))
+            .RunGeneratorsAndUpdateCompilation(GeneratorHarness.Compilation(user), out var output, out var diagnostics);
+
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
+    }
+
     private static void AssertNoInjection(string spec)
     {
         var (result, output, errors) = Generate(spec);

@@ -52,14 +52,15 @@ public class PreprocessingTests
     public void The_crop_is_centred()
     {
         using var scope = NewDisposeScope();
-        // 256 × 256 needs no resize for B0 (floor(224 / 0.875) = 256); columns hold their own index.
+        // 256 × 256 needs no resize for B0 (floor(224 / 0.875) = 256); columns hold their own index. Inception
+        // normalisation maps x to 2x − 1.
         var image = arange(256, dtype: ScalarType.Float32).div(255.0).expand(3, 256, 256).contiguous();
-        var settings = EfficientNetB0.PreprocessSettings with { Mean = new[] { 0.0, 0.0, 0.0 }, Std = new[] { 1.0, 1.0, 1.0 } };
+        var settings = EfficientNetB0.PreprocessSettings with { Normalization = Normalization.Inception };
 
         var cropped = Preprocessing.Apply(image, settings);
 
-        Assert.Equal(16 / 255.0, cropped[0, 0, 0, 0].item<float>(), precision: 5);          // offset (256 − 224) / 2
-        Assert.Equal(239 / 255.0, cropped[0, 0, 0, 223].item<float>(), precision: 5);
+        Assert.Equal((2 * 16 / 255.0) - 1, cropped[0, 0, 0, 0].item<float>(), precision: 5);          // offset (256 − 224) / 2
+        Assert.Equal((2 * 239 / 255.0) - 1, cropped[0, 0, 0, 223].item<float>(), precision: 5);
     }
 
     [Fact]

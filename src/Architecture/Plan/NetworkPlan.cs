@@ -37,9 +37,6 @@ public sealed record NetworkPlan(
     /// <summary>Channels into the classifier.</summary>
     public int FeatureChannels => Units[Units.Count - 1].OutputChannels;
 
-    /// <summary>The number of stages (the <c>features</c> children between stem and head).</summary>
-    public int StageCount => Units.Where(u => u.IsBlock).Select(u => u.Stage).DefaultIfEmpty(0).Max();
-
     /// <summary>The blocks of stage <paramref name="stage"/> (1-based).</summary>
     public IEnumerable<PlanUnit> Blocks(int stage) => Units.Where(u => u.IsBlock && u.Stage == stage);
 

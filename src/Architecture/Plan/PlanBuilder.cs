@@ -48,6 +48,7 @@ public sealed class PlanBuilder
     public PlanBuilder Stage()
     {
         Require(_units.Count > 0 && _units[_units.Count - 1].Kind != UnitKind.Head, "a stage follows the stem and precedes the head");
+        Require(_stage == 0 || _index > 0, "every stage has a block");
         (_stage, _index) = (_stage + 1, 0);
         return this;
     }
@@ -94,7 +95,7 @@ public sealed class PlanBuilder
     /// <summary>The head: the last <c>features</c> child, a k×k conv-norm-activation to <paramref name="channels"/>.</summary>
     public PlanBuilder Head(int channels, int kernel, Activation activation)
     {
-        Require(_stage > 0, "the head follows the stages");
+        Require(_stage > 0 && _index > 0, "the head follows the stages, each with a block");
         var path = Features(_stage + 1);
         var conv = Conv(path, "conv_head", "bn2", _channels, channels, kernel, 1, 1, activation);
         _units.Add(new PlanUnit(UnitKind.Head, _stage + 1, 0, path, new PlanLayer[] { conv }.ToEquatableArray(), Residual: false, DropPath: null));
@@ -106,7 +107,7 @@ public sealed class PlanBuilder
     /// <param name="stochasticDepth">The last block's drop rate; block i of n gets rate · i / n.</param>
     public NetworkPlan Build(int classes, double dropout, double stochasticDepth)
     {
-        Require(_stage > 0, "a network has at least one stage");
+        Require(_stage > 0 && _index > 0, "a network has at least one stage, each with a block");
         var blocks = _units.Count(u => u.IsBlock);
         var block = 0;
         var units = _units.Select(u => u.IsBlock ? u with { DropPath = new DropPath(block++, blocks) } : u);
@@ -116,6 +117,7 @@ public sealed class PlanBuilder
     private PlanBuilder Block(UnitKind kind, int stride, int output, bool skip, Func<Func<string>, string, List<PlanLayer>> layers)
     {
         Require(_stage > 0 && (_units[_units.Count - 1].Kind != UnitKind.Head), "a block belongs to a stage");
+        Require(_index == 0 || stride == 1, "only a stage's first block changes the stride");
         var path = $"{Features(_stage)}.{Invariant(_index)}";
         var count = 0;
         string Next() => $"{path}.block.{Invariant(count++)}";

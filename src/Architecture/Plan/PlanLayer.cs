@@ -63,9 +63,6 @@ public sealed record ConvLayer(
 
     /// <inheritdoc />
     public override long Macs => (long)OutputSize * OutputSize * OutputChannels * (InputChannels / Groups) * Kernel * Kernel;
-
-    /// <summary>Whether this is a depthwise convolution (one group per channel).</summary>
-    public bool Depthwise => Groups > 1 && Groups == InputChannels;
 }
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace EffNetGen.Architecture;
 
 /// <summary>How evaluation images are resized.</summary>
@@ -24,17 +22,16 @@ public enum Normalization
 
 /// <summary>
 /// A variant's evaluation preprocessing: the shorter side resized to floor(<paramref name="Resolution"/> /
-/// <paramref name="CropPct"/>) with <paramref name="Interpolation"/>, a centre crop, then (x − mean) / std per channel.
+/// <paramref name="CropPct"/>) with <paramref name="Interpolation"/>, a centre crop, then (x − <see cref="Mean"/>) /
+/// <see cref="Std"/> per channel, as <paramref name="Normalization"/> defines them.
 /// </summary>
 public sealed record PreprocessSettings(int Resolution, double CropPct, Interpolation Interpolation, Normalization Normalization)
 {
-    /// <summary>Per-channel mean subtracted (default: <see cref="Normalization"/>'s, RGB).</summary>
-    public IReadOnlyList<double> Mean { get; init; } = Normalization == Normalization.ImageNet ? ImageNetMean : Half;
+    /// <summary>The per-channel mean <see cref="Normalization"/> subtracts (RGB).</summary>
+    public EquatableArray<double> Mean => (Normalization == Normalization.ImageNet ? new[] { 0.485, 0.456, 0.406 } : Half).ToEquatableArray();
 
-    /// <summary>Per-channel standard deviation divided by (default: <see cref="Normalization"/>'s, RGB).</summary>
-    public IReadOnlyList<double> Std { get; init; } = Normalization == Normalization.ImageNet ? ImageNetStd : Half;
+    /// <summary>The per-channel standard deviation <see cref="Normalization"/> divides by (RGB).</summary>
+    public EquatableArray<double> Std => (Normalization == Normalization.ImageNet ? new[] { 0.229, 0.224, 0.225 } : Half).ToEquatableArray();
 
-    private static readonly double[] ImageNetMean = { 0.485, 0.456, 0.406 };
-    private static readonly double[] ImageNetStd = { 0.229, 0.224, 0.225 };
-    private static readonly double[] Half = { 0.5, 0.5, 0.5 };
+    private static double[] Half => new[] { 0.5, 0.5, 0.5 };
 }

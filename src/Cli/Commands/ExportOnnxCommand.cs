@@ -17,9 +17,6 @@ namespace EffNetGen.Cli.Commands;
 /// </summary>
 internal static class ExportOnnxCommand
 {
-    private const string StemWeight = "features.0.0.weight";
-    private const string ClassifierWeight = "classifier.1.weight";
-
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "The .effnet spec file." };
@@ -77,16 +74,23 @@ internal static class ExportOnnxCommand
             source = new CheckpointWeights(checkpoint, new TimmNameMap(network.Plan).FromTimm);
         }
         var plan = network.Plan;
-        if (source.ShapeOf(StemWeight) is { Length: 4 } stem)
+        var (stemWeight, classifierWeight) = (plan.Stem.Layers[0].Tensors().First().Name, plan.ClassifierTensors().First().Name);
+        if (source.ShapeOf(stemWeight) is { Length: 4 } stem)
         {
-            plan = plan.WithInputChannels(checked((int)stem[1]));
+            plan = plan.WithInputChannels(Dimension(source, stemWeight, stem, axis: 1));
         }
-        if (source.ShapeOf(ClassifierWeight) is { Length: 2 } classifier)
+        if (source.ShapeOf(classifierWeight) is { Length: 2 } classifier)
         {
-            plan = plan.WithClasses(checked((int)classifier[0]));
+            plan = plan.WithClasses(Dimension(source, classifierWeight, classifier, axis: 0));
         }
         return (plan, source);
     }
+
+    /// <summary>A dimension of a checkpoint tensor that sets a width of the plan: 1 to 2^31 − 1, or a format error naming the tensor.</summary>
+    private static int Dimension(WeightSource source, string name, long[] shape, int axis) =>
+        shape[axis] is >= 1 and <= int.MaxValue
+            ? (int)shape[axis]
+            : throw new WeightFormatException($"{source.Origin}: '{name}' has shape {Shapes.Format(shape)}; its dimension {axis} must be between 1 and {int.MaxValue}. Nothing was written.");
 
     private static (NetworkPlan, WeightSource) FromSeed(ResolvedNetwork network, int seed, TextWriter error)
     {
