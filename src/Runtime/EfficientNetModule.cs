@@ -41,6 +41,7 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.InChannels, "an image has at least one channel");
         }
+        Platform.NnpackSwitch.TurnOff(); // before the model's first convolution: no "Could not initialize NNPACK" lines
         _plan = plan.WithInputChannels((int)options.InChannels).WithClasses((int)classes);
         _features = CreateFeatures(_plan, options.StochasticDepth ?? plan.StochasticDepth, options.Device);
         _linear = nn.Linear(_plan.FeatureChannels, classes, device: options.Device);
