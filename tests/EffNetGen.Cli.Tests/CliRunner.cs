@@ -16,21 +16,3 @@ internal static class CliRunner
 
     public static string ShippedSpec => Repository.PathOf("specs", "efficientnet.effnet");
 }
-
-/// <summary>A temporary directory, deleted on dispose.</summary>
-internal sealed class TempDirectory : System.IDisposable
-{
-    public DirectoryInfo Info { get; } = Directory.CreateTempSubdirectory("effnet-cli-");
-
-    public string Path => Info.FullName;
-
-    /// <summary>Writes a file into the directory and returns its path.</summary>
-    public string Write(string name, string text)
-    {
-        var path = System.IO.Path.Combine(Path, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    public void Dispose() => Info.Delete(recursive: true);
-}

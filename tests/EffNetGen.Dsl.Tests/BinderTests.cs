@@ -27,7 +27,7 @@ public class BinderTests
     [InlineData("resolution 32", "resolution 32.5", "EFF0005", 5, 35, "whole number")]
     [InlineData("width 1.0", "width 0", "EFF0005", 5, 15, "must be > 0")]
     [InlineData("width 1.0", "width 1e309", "EFF0005", 5, 15, "not a finite number")]
-    [InlineData("c32", "c32 act swish", "EFF0002", 2, 30, "did you mean 'hswish'?")]
+    [InlineData("c32", "c32 act hswsh", "EFF0002", 2, 30, "did you mean 'hswish'?")]
     [InlineData("family F", "family class", "EFF0006", 1, 8, "reserved C# keyword")]
     [InlineData("head  conv   k1 c64", "", "EFF0004", 5, 11, "Missing 'head' statement in variant 'A' or its family")]
     [InlineData("k3 s1 e1 c16", "k3 s1 e1", "EFF0004", 3, 3, "Missing output channels 'c'")]
@@ -37,6 +37,15 @@ public class BinderTests
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Diagnostics, d => d.Id == id && d.Span.Line == line && d.Span.Column == column && d.Message.Contains(message));
+    }
+
+    [Fact]
+    public void Swish_is_an_alias_of_silu()
+    {
+        var result = Compile("c32", "c32 act swish");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(Activation.SiLU, result.Networks.Single().Plan.Stem.Spatial.Activation);
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public class ValidationTests
         var spec = """
             family F {
               stem  conv   k4 s3 c0
-              stage mbconv k2 s5 e0 c16 r0 se2 act swish
+              stage mbconv k2 s5 e0 c16 r0 se2 act swissh
               head  conv   k1 c64
               variant A { width 0 resolution 32 }
             }
@@ -139,7 +139,7 @@ public class ValidationTests
 
         var result = SpecCompiler.Compile(spec);
 
-        // k4, s3, c0 (stem); k2, s5, e0, r0, se2, swish (stage); width 0 (variant).
+        // k4, s3, c0 (stem); k2, s5, e0, r0, se2, swissh (stage); width 0 (variant).
         Assert.Equal(10, result.Diagnostics.Count);
         Assert.Equal(10, result.Diagnostics.Select(d => (d.Span.Line, d.Span.Column)).Distinct().Count());
     }

@@ -1,9 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System;
 using EffNetGen.Runtime.Onnx;
-using EffNetGen.Runtime.Tests.Weights;
 using EffNetGen.Runtime.Weights;
 using EffNetGen.Tests.Shared;
 using Microsoft.ML.OnnxRuntime;
@@ -33,8 +32,8 @@ public class OnnxTests
         using var model = EffNetModels.Create(name);
         RandomWeights.ApplyCalibrated(model);
         model.eval();
-        using var folder = new TempFolder();
-        var path = folder.File(name + ".onnx");
+        using var folder = new TempDirectory();
+        var path = folder.PathOf(name + ".onnx");
         model.ExportOnnx(path);
         using var input = randn(2, 3, size, size);
         using var expected = Eval(model, input);
@@ -53,12 +52,12 @@ public class OnnxTests
         using var model = new EfficientNetB0();
         model.eval();
         var before = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
 
-        model.ExportOnnx(folder.File("b0.onnx"));
+        model.ExportOnnx(folder.PathOf("b0.onnx"));
 
         Assert.All(model.state_dict(), p => Assert.True(before[p.Key].eq(p.Value).all().item<bool>(), p.Key));
-        Assert.Equal(new[] { "b0.onnx" }, Directory.GetFiles(folder.File("")).Select(Path.GetFileName));
+        Assert.Equal(new[] { "b0.onnx" }, Directory.GetFiles(folder.PathOf("")).Select(Path.GetFileName));
     }
 
     [Theory]
@@ -71,8 +70,8 @@ public class OnnxTests
         using var model = EffNetModels.Create(name);
         RandomWeights.ApplyCalibrated(model);
         model.eval();
-        using var folder = new TempFolder();
-        var path = folder.File(name + ".onnx");
+        using var folder = new TempDirectory();
+        var path = folder.PathOf(name + ".onnx");
         model.ExportOnnx(path, new Formats.Onnx.OnnxExportOptions { Features = true });
         using var input = randn(2, 3, size, size);
         using var noGrad = no_grad();
@@ -108,18 +107,18 @@ public class OnnxTests
         manual_seed(23);
         using var model = EffNetModels.Find(name)!.Create(new ModelOptions { NumClasses = classes, InChannels = channels });
         RandomWeights.ApplyCalibrated(model);
-        using var folder = new TempFolder();
-        var checkpoint = folder.File("weights.safetensors");
+        using var folder = new TempDirectory();
+        var checkpoint = folder.PathOf("weights.safetensors");
         var timm = EffNetGen.Runtime.Weights.TimmNames.For(model);
         SafetensorsWriter.Write(checkpoint, model.state_dict().Select(p => KeyValuePair.Create(timmNames ? timm[p.Key] : p.Key, p.Value)));
-        model.ExportOnnx(folder.File("model.onnx"));
+        model.ExportOnnx(folder.PathOf("model.onnx"));
 
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = Cli.EffNetCli.Run(new[] { "export-onnx", Repository.PathOf("specs", spec), name, "--weights", checkpoint, "-o", folder.File("tool.onnx") }, output, error);
+        var exitCode = Cli.EffNetCli.Run(new[] { "export-onnx", Repository.PathOf("specs", spec), name, "--weights", checkpoint, "-o", folder.PathOf("tool.onnx") }, output, error);
 
         Assert.True(exitCode == 0, error.ToString());
-        Assert.Equal(File.ReadAllBytes(folder.File("model.onnx")), File.ReadAllBytes(folder.File("tool.onnx")));
+        Assert.Equal(File.ReadAllBytes(folder.PathOf("model.onnx")), File.ReadAllBytes(folder.PathOf("tool.onnx")));
     }
 
     private static Tensor Eval(EfficientNetModule model, Tensor input)

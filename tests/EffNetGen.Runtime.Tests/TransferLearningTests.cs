@@ -1,8 +1,8 @@
 using System.IO;
 using System.Linq;
 using EffNetGen.Formats;
-using EffNetGen.Runtime.Tests.Weights;
 using EffNetGen.Runtime.Weights;
+using EffNetGen.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,13 +32,13 @@ public class TransferLearningTests
     [InlineData(4)]
     public void Loading_three_channel_weights_adapts_the_stem_like_timm(long channels)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         manual_seed(1);
         using var rgb = new EfficientNetB0();
-        SafetensorsWriter.Write(folder.File("rgb.safetensors"), rgb.state_dict());
+        SafetensorsWriter.Write(folder.PathOf("rgb.safetensors"), rgb.state_dict());
         using var model = new EfficientNetB0(new ModelOptions { InChannels = channels });
 
-        var report = model.LoadSafetensors(folder.File("rgb.safetensors"));
+        var report = model.LoadSafetensors(folder.PathOf("rgb.safetensors"));
 
         Assert.Equal(new[] { "features.0.0.weight" }, report.Adapted);
         var stem = rgb.state_dict()["features.0.0.weight"];
@@ -102,21 +102,21 @@ public class TransferLearningTests
     [Fact]
     public void TorchSharp_dat_files_round_trip_and_a_bad_one_leaves_the_model_unchanged()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         manual_seed(1);
         using var source = new EfficientNetB0();
-        source.SaveTorchSharp(folder.File("b0.dat"));
+        source.SaveTorchSharp(folder.PathOf("b0.dat"));
         using var model = new EfficientNetB0();
-        model.LoadTorchSharp(folder.File("b0.dat"));
+        model.LoadTorchSharp(folder.PathOf("b0.dat"));
         Assert.All(source.state_dict(), s => Assert.True(Equal(s.Value, model.state_dict()[s.Key]), s.Key));
 
-        File.WriteAllBytes(folder.File("truncated.dat"), File.ReadAllBytes(folder.File("b0.dat")).Take(100_000).ToArray());
+        File.WriteAllBytes(folder.PathOf("truncated.dat"), File.ReadAllBytes(folder.PathOf("b0.dat")).Take(100_000).ToArray());
         using var other = new EfficientNetB1();
         var before = other.state_dict().ToDictionary(s => s.Key, s => s.Value.clone());
 
-        var error = Assert.Throws<WeightFormatException>(() => other.LoadTorchSharp(folder.File("truncated.dat")));
+        var error = Assert.Throws<WeightFormatException>(() => other.LoadTorchSharp(folder.PathOf("truncated.dat")));
 
-        Assert.StartsWith(folder.File("truncated.dat") + ": cannot load TorchSharp weights:", error.Message);
+        Assert.StartsWith(folder.PathOf("truncated.dat") + ": cannot load TorchSharp weights:", error.Message);
         Assert.All(other.state_dict(), s => Assert.True(Equal(before[s.Key], s.Value), s.Key));
     }
 }

@@ -106,7 +106,7 @@ internal static class OptionTables
 
     public static readonly IReadOnlyDictionary<string, Activation> Activations = new Dictionary<string, Activation>
     {
-        ["silu"] = Activation.SiLU, ["relu"] = Activation.ReLU, ["relu6"] = Activation.ReLU6,
+        ["silu"] = Activation.SiLU, ["swish"] = Activation.SiLU, ["relu"] = Activation.ReLU, ["relu6"] = Activation.ReLU6,
         ["hswish"] = Activation.HardSwish, ["gelu"] = Activation.GELU,
     };
 

@@ -1,9 +1,9 @@
-using System;
 using System.Linq;
+using System;
 using EffNetGen.Runtime.Inference;
 using EffNetGen.Runtime.Onnx;
 using EffNetGen.Runtime.Tests.Training;
-using EffNetGen.Runtime.Tests.Weights;
+using EffNetGen.Tests.Shared;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -34,8 +34,8 @@ public class ReferenceLogitsTests
     {
         var fixture = new ReferenceFixture(source, referenceModel);
         using var network = EffNetModels.Create(model);
-        using var folder = new TempFolder();
-        fixture.LoadInto(network, folder.File("checkpoint.safetensors"));
+        using var folder = new TempDirectory();
+        fixture.LoadInto(network, folder.PathOf("checkpoint.safetensors"));
         network.eval();
         using var scope = NewDisposeScope();
         var input = fixture.Input();
@@ -57,7 +57,7 @@ public class ReferenceLogitsTests
             }
         }
 
-        var onnx = folder.File("model.onnx");
+        var onnx = folder.PathOf("model.onnx");
         network.ExportOnnx(onnx);
         var onnxLogits = tensor(OnnxTests.RunOnnx(onnx, input, out _)[0], expected.shape);
         AssertClose(onnxLogits, expected, 1e-4, "ONNX Runtime");
@@ -78,9 +78,9 @@ public class ReferenceLogitsTests
         var fixture = new ReferenceFixture(source, referenceModel);
         using var network = EffNetModels.Create(model);
         network.to(ScalarType.Float64);
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
 
-        fixture.LoadInto(network, folder.File("checkpoint.safetensors"));
+        fixture.LoadInto(network, folder.PathOf("checkpoint.safetensors"));
 
         Assert.All(network.named_parameters(), p => Assert.True(p.parameter.dtype == ScalarType.Float64, $"{p.name} is {p.parameter.dtype}"));
         Assert.All(network.state_dict().Where(s => s.Value.is_floating_point()), s => Assert.True(s.Value.dtype == ScalarType.Float64, $"{s.Key} is {s.Value.dtype}"));

@@ -1,7 +1,7 @@
 using System.Linq;
 using EffNetGen.Formats;
-using EffNetGen.Runtime.Tests.Weights;
 using EffNetGen.Runtime.Training;
+using EffNetGen.Tests.Shared;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests.Training;
@@ -25,8 +25,8 @@ public class CheckpointTests
         using var throughTrainer = Train(through, epochs: 2);
         throughTrainer.Fit(Epoch);
 
-        using var folder = new TempFolder();
-        var checkpoint = folder.File("step2.safetensors");
+        using var folder = new TempDirectory();
+        var checkpoint = folder.PathOf("step2.safetensors");
         manual_seed(5);
         using (var first = new EfficientNetLite0())
         using (var firstTrainer = Train(first, epochs: 1))
@@ -51,8 +51,8 @@ public class CheckpointTests
     [Fact]
     public void A_checkpoint_of_another_variant_is_refused_and_changes_nothing()
     {
-        using var folder = new TempFolder();
-        var checkpoint = folder.File("b0.safetensors");
+        using var folder = new TempDirectory();
+        var checkpoint = folder.PathOf("b0.safetensors");
         using (var b0 = new EfficientNetB0(numClasses: 4))
         using (var trainer = Train(b0, epochs: 1))
         {

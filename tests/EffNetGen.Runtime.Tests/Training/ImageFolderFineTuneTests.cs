@@ -1,9 +1,8 @@
-using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System;
 using EffNetGen.Formats.Safetensors;
-using EffNetGen.Runtime.Tests.Weights;
 using EffNetGen.Runtime.Training;
 using EffNetGen.Runtime.Weights;
 using EffNetGen.Tests.Shared;
@@ -53,12 +52,12 @@ public class ImageFolderFineTuneTests(TrainedTextureModel trained, ITestOutputHe
     [Fact]
     public void The_sample_fine_tunes_on_an_image_folder_writes_weights_that_classify_new_images_and_resumes()
     {
-        using var temp = new TempFolder();
-        var pretrained = temp.File("textures.safetensors");
+        using var temp = new TempDirectory();
+        var pretrained = temp.PathOf("textures.safetensors");
         SafetensorsWriter.Write(pretrained, trained.Model.state_dict());
-        var train = WriteFolder(temp.File("train"), set: 400, count: 320);
-        var unseen = WriteFolder(temp.File("unseen"), set: 401, count: 128);
-        var (weights, checkpoint) = (temp.File("finetuned.safetensors"), temp.File("training.safetensors"));
+        var train = WriteFolder(temp.PathOf("train"), set: 400, count: 320);
+        var unseen = WriteFolder(temp.PathOf("unseen"), set: 401, count: 128);
+        var (weights, checkpoint) = (temp.PathOf("finetuned.safetensors"), temp.PathOf("training.safetensors"));
         var common = $"--model efficientnet_lite0 --weights \"{pretrained}\" --resolution 64 --batch 16 --lr 0.008 -o \"{weights}\" --checkpoint \"{checkpoint}\"";
 
         var (exitCode, log) = FineTune($"\"{train}\" --epochs 3 {common}");
@@ -90,18 +89,18 @@ public class ImageFolderFineTuneTests(TrainedTextureModel trained, ITestOutputHe
     [Fact]
     public void A_folder_without_classes_or_with_a_broken_image_is_an_error_naming_it()
     {
-        using var temp = new TempFolder();
-        Directory.CreateDirectory(temp.File("flat"));
-        File.WriteAllBytes(temp.File("flat/a.png"), new byte[] { 1, 2, 3 });
-        var broken = Directory.CreateDirectory(temp.File("broken/b")).FullName;
-        Directory.CreateDirectory(temp.File("broken/a"));
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.PathOf("flat"));
+        File.WriteAllBytes(temp.PathOf("flat/a.png"), new byte[] { 1, 2, 3 });
+        var broken = Directory.CreateDirectory(temp.PathOf("broken/b")).FullName;
+        Directory.CreateDirectory(temp.PathOf("broken/a"));
         File.WriteAllText(Path.Combine(broken, "x.png"), "not a png");
-        File.Copy(Path.Combine(broken, "x.png"), temp.File("broken/a/y.png"));
+        File.Copy(Path.Combine(broken, "x.png"), temp.PathOf("broken/a/y.png"));
 
-        var flat = Assert.Throws<InvalidDataException>(() => ImageFolder.Open(temp.File("flat")));
-        var decode = Assert.Throws<InvalidDataException>(() => ImageFolder.Open(temp.File("broken")).Batches(4, EfficientNetLite0.PreprocessSettings).First());
+        var flat = Assert.Throws<InvalidDataException>(() => ImageFolder.Open(temp.PathOf("flat")));
+        var decode = Assert.Throws<InvalidDataException>(() => ImageFolder.Open(temp.PathOf("broken")).Batches(4, EfficientNetLite0.PreprocessSettings).First());
 
         Assert.Contains("a sub-folder per class", flat.Message);
-        Assert.StartsWith(Path.Combine(temp.File("broken"), "a", "y.png") + ": cannot decode the image", decode.Message);
+        Assert.StartsWith(Path.Combine(temp.PathOf("broken"), "a", "y.png") + ": cannot decode the image", decode.Message);
     }
 }

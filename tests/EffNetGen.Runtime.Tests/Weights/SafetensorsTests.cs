@@ -1,13 +1,14 @@
-using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System;
 using CsCheck;
-using EffNetGen.Formats;
 using EffNetGen.Formats.Safetensors;
+using EffNetGen.Formats;
 using EffNetGen.Runtime.Weights;
+using EffNetGen.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,11 +33,11 @@ public class SafetensorsTests
     [Fact]
     public void A_written_file_reads_back_bit_exactly_and_rewrites_byte_for_byte()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var tensors = Sample();
-        SafetensorsWriter.Write(folder.File("a.safetensors"), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        SafetensorsWriter.Write(folder.PathOf("a.safetensors"), tensors, new Dictionary<string, string> { ["format"] = "pt" });
 
-        var file = SafetensorsFile.Open(folder.File("a.safetensors"));
+        var file = SafetensorsFile.Open(folder.PathOf("a.safetensors"));
 
         Assert.Equal("pt", file.Metadata["format"]);
         foreach (var (name, expected) in tensors)
@@ -46,8 +47,8 @@ public class SafetensorsTests
             Assert.Equal(expected.shape, actual.shape);
             Assert.True(expected.bytes.SequenceEqual(actual.bytes), name);
         }
-        SafetensorsWriter.Write(folder.File("b.safetensors"), tensors.Keys.ToDictionary(k => k, k => file.ReadTensor(k)), file.Metadata);
-        Assert.Equal(File.ReadAllBytes(folder.File("a.safetensors")), File.ReadAllBytes(folder.File("b.safetensors")));
+        SafetensorsWriter.Write(folder.PathOf("b.safetensors"), tensors.Keys.ToDictionary(k => k, k => file.ReadTensor(k)), file.Metadata);
+        Assert.Equal(File.ReadAllBytes(folder.PathOf("a.safetensors")), File.ReadAllBytes(folder.PathOf("b.safetensors")));
     }
 
     // Random damage to a valid file (cuts, flipped bytes, rewritten header lengths): it opens and reads, or it is
@@ -55,10 +56,10 @@ public class SafetensorsTests
     [Fact]
     public void Damaged_files_are_read_or_refused_with_a_format_error()
     {
-        using var folder = new TempFolder();
-        SafetensorsWriter.Write(folder.File("valid.safetensors"), Sample(), new Dictionary<string, string> { ["format"] = "pt" });
-        var valid = File.ReadAllBytes(folder.File("valid.safetensors"));
-        var path = folder.File("damaged.safetensors");
+        using var folder = new TempDirectory();
+        SafetensorsWriter.Write(folder.PathOf("valid.safetensors"), Sample(), new Dictionary<string, string> { ["format"] = "pt" });
+        var valid = File.ReadAllBytes(folder.PathOf("valid.safetensors"));
+        var path = folder.PathOf("damaged.safetensors");
         var damage = Gen.Select(Gen.Int[0, 2], Gen.Int[0, valid.Length - 1], Gen.Byte, Gen.ULong).Array[1, 4];
 
         damage.Sample(edits =>
@@ -98,10 +99,10 @@ public class SafetensorsTests
     [Fact]
     public void The_header_follows_the_format_little_endian_length_json_and_8_byte_alignment()
     {
-        using var folder = new TempFolder();
-        SafetensorsWriter.Write(folder.File("a.safetensors"), new Dictionary<string, Tensor> { ["w"] = ones(2, 3) });
+        using var folder = new TempDirectory();
+        SafetensorsWriter.Write(folder.PathOf("a.safetensors"), new Dictionary<string, Tensor> { ["w"] = ones(2, 3) });
 
-        var bytes = File.ReadAllBytes(folder.File("a.safetensors"));
+        var bytes = File.ReadAllBytes(folder.PathOf("a.safetensors"));
         var length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         var header = Encoding.UTF8.GetString(bytes, 8, length);
 
@@ -132,8 +133,8 @@ public class SafetensorsTests
     [InlineData("utf8", "header is not valid UTF-8")]
     public void Malformed_files_are_rejected_with_the_reason(string defect, string reason)
     {
-        using var folder = new TempFolder();
-        var path = folder.File(defect + ".safetensors");
+        using var folder = new TempDirectory();
+        var path = folder.PathOf(defect + ".safetensors");
         File.WriteAllBytes(path, Malformed(defect));
 
         var error = Assert.Throws<WeightFormatException>(() => SafetensorsFile.Open(path));
@@ -151,8 +152,8 @@ public class SafetensorsTests
     [InlineData("giant")]
     public void A_declared_but_absent_size_allocates_nothing_proportional_to_it(string defect)
     {
-        using var folder = new TempFolder();
-        var path = folder.File(defect + ".safetensors");
+        using var folder = new TempDirectory();
+        var path = folder.PathOf(defect + ".safetensors");
         File.WriteAllBytes(path, Malformed(defect));
 
         var before = GC.GetAllocatedBytesForCurrentThread();

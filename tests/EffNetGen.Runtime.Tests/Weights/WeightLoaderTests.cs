@@ -1,9 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System;
 using EffNetGen.Formats;
 using EffNetGen.Runtime.Weights;
+using EffNetGen.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,12 +39,12 @@ public class WeightLoaderTests
     [Fact]
     public void A_checkpoint_with_torchvision_names_loads_into_the_generated_B0()
     {
-        using var folder = new TempFolder();
-        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
         manual_seed(2);
         using var model = new EfficientNetB0();
 
-        var report = model.LoadSafetensors(folder.File("b0.safetensors"));
+        var report = model.LoadSafetensors(folder.PathOf("b0.safetensors"));
 
         Assert.Equal(360, report.Loaded.Count);
         Assert.Empty(report.Missing.Concat(report.Unexpected).Concat(report.Skipped));
@@ -53,17 +54,17 @@ public class WeightLoaderTests
     [Fact]
     public void Sharded_checkpoints_load_through_their_index()
     {
-        using var folder = new TempFolder();
-        var weights = Checkpoint(folder.File("whole.safetensors"), seed: 1);
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("whole.safetensors"), seed: 1);
         var names = weights.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
         var (first, second) = (names.Take(100).ToList(), names.Skip(100).ToList());
-        SafetensorsWriter.Write(folder.File("model-1.safetensors"), first.Select(n => KeyValuePair.Create(n, weights[n])));
-        SafetensorsWriter.Write(folder.File("model-2.safetensors"), second.Select(n => KeyValuePair.Create(n, weights[n])));
-        File.WriteAllText(folder.File("model.safetensors.index.json"), "{\"metadata\":{},\"weight_map\":{" +
+        SafetensorsWriter.Write(folder.PathOf("model-1.safetensors"), first.Select(n => KeyValuePair.Create(n, weights[n])));
+        SafetensorsWriter.Write(folder.PathOf("model-2.safetensors"), second.Select(n => KeyValuePair.Create(n, weights[n])));
+        File.WriteAllText(folder.PathOf("model.safetensors.index.json"), "{\"metadata\":{},\"weight_map\":{" +
             string.Join(",", first.Select(n => $"\"{n}\":\"model-1.safetensors\"").Concat(second.Select(n => $"\"{n}\":\"model-2.safetensors\""))) + "}}");
         using var model = new EfficientNetB0();
 
-        model.LoadSafetensors(folder.File("model.safetensors.index.json"));
+        model.LoadSafetensors(folder.PathOf("model.safetensors.index.json"));
 
         AssertSame(weights, model);
     }
@@ -71,12 +72,12 @@ public class WeightLoaderTests
     [Fact]
     public void Half_precision_checkpoints_are_converted_to_the_models_dtype()
     {
-        using var folder = new TempFolder();
-        var weights = Checkpoint(folder.File("f32.safetensors"), seed: 1);
-        SafetensorsWriter.Write(folder.File("f16.safetensors"), weights.Select(w => KeyValuePair.Create(w.Key, w.Value.is_floating_point() ? w.Value.to_type(ScalarType.Float16) : w.Value)));
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("f32.safetensors"), seed: 1);
+        SafetensorsWriter.Write(folder.PathOf("f16.safetensors"), weights.Select(w => KeyValuePair.Create(w.Key, w.Value.is_floating_point() ? w.Value.to_type(ScalarType.Float16) : w.Value)));
         using var model = new EfficientNetB0();
 
-        model.LoadSafetensors(folder.File("f16.safetensors"));
+        model.LoadSafetensors(folder.PathOf("f16.safetensors"));
 
         var stem = model.state_dict()["features.0.0.weight"];
         Assert.Equal(ScalarType.Float32, stem.dtype);
@@ -86,14 +87,14 @@ public class WeightLoaderTests
     [Fact]
     public void A_checkpoint_of_another_variant_is_refused_with_every_problem_and_the_model_is_untouched()
     {
-        using var folder = new TempFolder();
-        Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var folder = new TempDirectory();
+        Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
         using var b1 = new EfficientNetB1();
         var before = Snapshot(b1);
 
-        var error = Assert.Throws<WeightFormatException>(() => b1.LoadSafetensors(folder.File("b0.safetensors")));
+        var error = Assert.Throws<WeightFormatException>(() => b1.LoadSafetensors(folder.PathOf("b0.safetensors")));
 
-        Assert.StartsWith(folder.File("b0.safetensors") + ": the checkpoint does not fit the model; nothing was loaded.", error.Message);
+        Assert.StartsWith(folder.PathOf("b0.safetensors") + ": the checkpoint does not fit the model; nothing was loaded.", error.Message);
         Assert.Contains("missing from the checkpoint (", error.Message);
         Assert.Contains("  features.1.1.block.0.0.weight", error.Message); // B1 has two blocks in stage 1
         AssertSame(before, b1);
@@ -102,16 +103,16 @@ public class WeightLoaderTests
     [Fact]
     public void Missing_unexpected_and_mismatched_tensors_are_listed_with_shapes()
     {
-        using var folder = new TempFolder();
-        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
         weights.Remove("features.0.1.running_mean");
         weights["features.0.0.weight"] = zeros(16, 3, 3, 3);
         weights["extra.weight"] = zeros(1);
-        SafetensorsWriter.Write(folder.File("broken.safetensors"), weights);
+        SafetensorsWriter.Write(folder.PathOf("broken.safetensors"), weights);
         using var model = new EfficientNetB0();
         var before = Snapshot(model);
 
-        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.File("broken.safetensors")));
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.PathOf("broken.safetensors")));
 
         Assert.Contains("missing from the checkpoint (1):" + Environment.NewLine + "  features.0.1.running_mean", error.Message);
         Assert.Contains("not in the model (1):" + Environment.NewLine + "  extra.weight", error.Message);
@@ -122,14 +123,14 @@ public class WeightLoaderTests
     [Fact]
     public void Non_strict_loading_loads_what_fits_and_reports_the_rest()
     {
-        using var folder = new TempFolder();
-        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
         weights.Remove("features.0.1.running_mean");
         weights["extra.weight"] = zeros(1);
-        SafetensorsWriter.Write(folder.File("partial.safetensors"), weights);
+        SafetensorsWriter.Write(folder.PathOf("partial.safetensors"), weights);
         using var model = new EfficientNetB0();
 
-        var report = model.LoadSafetensors(folder.File("partial.safetensors"), new LoadOptions { Strict = false });
+        var report = model.LoadSafetensors(folder.PathOf("partial.safetensors"), new LoadOptions { Strict = false });
 
         Assert.Equal(new[] { "features.0.1.running_mean" }, report.Missing);
         Assert.Equal(new[] { "extra.weight" }, report.Unexpected);
@@ -140,15 +141,15 @@ public class WeightLoaderTests
     [Fact]
     public void A_1000_class_checkpoint_loads_into_a_10_class_model_only_when_asked_to_skip_the_classifier()
     {
-        using var folder = new TempFolder();
-        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
         using var model = new EfficientNetB0(numClasses: 10);
         var classifier = Snapshot(model);
 
-        var refused = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.File("b0.safetensors")));
+        var refused = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.PathOf("b0.safetensors")));
         Assert.Contains("'classifier.1.weight': [1000, 1280] in the checkpoint, [10, 1280] in the model", refused.Message);
 
-        var report = model.LoadSafetensors(folder.File("b0.safetensors"), new LoadOptions { SkipClassifier = true });
+        var report = model.LoadSafetensors(folder.PathOf("b0.safetensors"), new LoadOptions { SkipClassifier = true });
 
         Assert.Equal(new[] { "classifier.1.bias", "classifier.1.weight" }, report.Skipped);
         AssertSame(weights, model, name => !name.StartsWith("classifier."));
@@ -158,11 +159,11 @@ public class WeightLoaderTests
     [Fact]
     public void A_1000_class_checkpoint_into_a_1000_class_model_keeps_its_classifier()
     {
-        using var folder = new TempFolder();
-        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
         using var model = new EfficientNetB0();
 
-        model.LoadSafetensors(folder.File("b0.safetensors"));
+        model.LoadSafetensors(folder.PathOf("b0.safetensors"));
 
         Assert.True(Equal(weights["classifier.1.weight"], model.state_dict()["classifier.1.weight"]));
     }
@@ -170,11 +171,11 @@ public class WeightLoaderTests
     [Fact]
     public void A_key_map_that_merges_two_tensors_is_refused()
     {
-        using var folder = new TempFolder();
-        Checkpoint(folder.File("b0.safetensors"), seed: 1);
+        using var folder = new TempDirectory();
+        Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
         using var model = new EfficientNetB0();
 
-        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.File("b0.safetensors"), new LoadOptions { KeyMap = _ => "same" }));
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.PathOf("b0.safetensors"), new LoadOptions { KeyMap = _ => "same" }));
 
         Assert.Contains("both map to 'same'; nothing was loaded.", error.Message);
     }
@@ -182,12 +183,12 @@ public class WeightLoaderTests
     [Fact]
     public void Names_can_be_mapped_from_another_convention()
     {
-        using var folder = new TempFolder();
-        var weights = Checkpoint(folder.File("b0.safetensors"), seed: 1);
-        SafetensorsWriter.Write(folder.File("prefixed.safetensors"), weights.Select(w => KeyValuePair.Create("model." + w.Key, w.Value)));
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
+        SafetensorsWriter.Write(folder.PathOf("prefixed.safetensors"), weights.Select(w => KeyValuePair.Create("model." + w.Key, w.Value)));
         using var model = new EfficientNetB0();
 
-        model.LoadSafetensors(folder.File("prefixed.safetensors"), new LoadOptions { KeyMap = name => name["model.".Length..] });
+        model.LoadSafetensors(folder.PathOf("prefixed.safetensors"), new LoadOptions { KeyMap = name => name["model.".Length..] });
 
         AssertSame(weights, model);
     }
@@ -196,14 +197,14 @@ public class WeightLoaderTests
     [MemberData(nameof(SafetensorsTests.Defects), MemberType = typeof(SafetensorsTests))]
     public void A_malformed_file_leaves_the_model_untouched(string defect)
     {
-        using var folder = new TempFolder();
-        File.WriteAllBytes(folder.File("bad.safetensors"), SafetensorsTests.Malformed(defect));
+        using var folder = new TempDirectory();
+        File.WriteAllBytes(folder.PathOf("bad.safetensors"), SafetensorsTests.Malformed(defect));
         using var model = new EfficientNetB0();
         var before = Snapshot(model);
 
-        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.File("bad.safetensors")));
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.PathOf("bad.safetensors")));
 
-        Assert.StartsWith(folder.File("bad.safetensors") + ": not a valid safetensors file: ", error.Message);
+        Assert.StartsWith(folder.PathOf("bad.safetensors") + ": not a valid safetensors file: ", error.Message);
         AssertSame(before, model);
     }
 }
