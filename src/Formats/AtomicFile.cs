@@ -10,12 +10,14 @@ public static class AtomicFile
     /// Calls <paramref name="write"/> with a stream to a temporary file and moves it to <paramref name="path"/> when it
     /// returns; if it throws, <paramref name="path"/> is left as it was and the temporary file is removed.
     /// </summary>
+    /// <exception cref="IOException">The file cannot be created; the message names <paramref name="path"/> and why.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         var temporary = path + ".tmp";
+        var file = Create(path, temporary);
         try
         {
-            using (var file = File.Create(temporary))
+            using (file)
             {
                 write(file);
             }
@@ -24,6 +26,23 @@ public static class AtomicFile
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The temporary file, or an error about <paramref name="path"/> (the temporary file is an implementation detail).</summary>
+    private static FileStream Create(string path, string temporary)
+    {
+        try
+        {
+            return File.Create(temporary);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new IOException($"cannot write {path}: its folder {Path.GetDirectoryName(Path.GetFullPath(path))} does not exist", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"cannot write {path}: permission denied in its folder", e);
         }
     }
 }

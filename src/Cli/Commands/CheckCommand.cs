@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Linq;
+using EffNetGen.CodeGen;
 
 namespace EffNetGen.Cli.Commands;
 
@@ -17,7 +18,8 @@ internal static class CheckCommand
             {
                 return EffNetCli.Failure;
             }
-            if (SpecFiles.ReportDiagnostics(specs, output))
+            // The generator's cross-file check too: two files that generate the same class.
+            if (SpecFiles.ReportDiagnostics(specs, output) || SpecFiles.Models(specs, GeneratedModel.DefaultNamespace, output) is null)
             {
                 return EffNetCli.Failure;
             }

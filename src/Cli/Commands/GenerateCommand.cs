@@ -31,28 +31,35 @@ internal static class GenerateCommand
                 return EffNetCli.Failure;
             }
             var rootNamespace = parse.GetRequiredValue(ns);
-            var models = specs.SelectMany(s => GeneratedModel.For(s.Compilation, s.Path, rootNamespace)).ToList();
-            var duplicates = GeneratedSources.DuplicateTypes(models);
-            foreach (var model in models.Where(m => duplicates.Contains(m.FullTypeName)))
-            {
-                error.WriteLine(GeneratedSources.DuplicateType(model).ToString(model.SpecPath));
-            }
-            if (duplicates.Count > 0)
+            if (SpecFiles.Models(specs, rootNamespace, error) is not { } models)
             {
                 return EffNetCli.Failure;
             }
 
             var directory = parse.GetRequiredValue(outputDirectory);
-            directory.Create();
             var written = models.Select(m => (m.HintName, Source: ModelEmitter.Emit(m))).ToList();
-            if (!parse.GetValue(noRegistry) && GeneratedSources.Registry(rootNamespace, models, duplicates) is { } registry)
+            if (!parse.GetValue(noRegistry) && GeneratedSources.Registry(rootNamespace, models, EquatableArray<string>.Empty) is { } registry)
             {
                 written.Add(registry);
             }
-            foreach (var (name, source) in written)
+            if (File.Exists(directory.FullName))
             {
-                File.WriteAllText(Path.Combine(directory.FullName, name), source);
-                output.WriteLine(Path.Combine(directory.FullName, name));
+                error.WriteLine($"error: {directory.FullName} is a file; --output names the folder to write the .g.cs files to");
+                return EffNetCli.Failure;
+            }
+            try
+            {
+                directory.Create();
+                foreach (var (name, source) in written)
+                {
+                    File.WriteAllText(Path.Combine(directory.FullName, name), source);
+                    output.WriteLine(Path.Combine(directory.FullName, name));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: cannot write to {directory.FullName}: {e.Message}");
+                return EffNetCli.Failure;
             }
             return EffNetCli.Success;
         });

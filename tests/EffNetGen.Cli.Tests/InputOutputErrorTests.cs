@@ -1,0 +1,86 @@
+using System.IO;
+using System.Linq;
+using EffNetGen.Tests.Shared;
+
+namespace EffNetGen.Cli.Tests;
+
+/// <summary>What a user gets for the wrong kind of input or an output that cannot be written: one clear line, no stack trace.</summary>
+public class InputOutputErrorTests
+{
+    [Fact]
+    public void A_folder_is_named_as_a_folder()
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, output, error) = CliRunner.Run("check", temp.Path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Equal($"{temp.Path}: error: is a folder, not a spec file; name the specs in it (e.g. {Path.Combine(temp.Path, "*.effnet")})", error.Trim());
+    }
+
+    [Fact]
+    public void A_binary_file_such_as_an_onnx_model_is_not_parsed_as_a_spec()
+    {
+        using var temp = new TempDirectory();
+        var onnx = temp.PathOf("model.onnx");
+        File.WriteAllBytes(onnx, new byte[] { 0x08, 0x08, 0x12, 0x09, 0x45, 0x66, 0x66, 0x00, 0x4E });
+
+        var (exitCode, _, error) = CliRunner.Run("check", onnx);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"{onnx}: error: not a spec: binary data (a NUL byte at offset 7); a spec is UTF-8 text", error.Trim());
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_UTF8_are_not_parsed_as_a_spec()
+    {
+        using var temp = new TempDirectory();
+        var latin1 = temp.PathOf("latin1.effnet");
+        File.WriteAllBytes(latin1, System.Text.Encoding.Latin1.GetBytes("family Caf\u00e9 {"));
+
+        var (exitCode, _, error) = CliRunner.Run("check", latin1);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"{latin1}: error: not a spec: bytes that are not UTF-8 text at offset 10", error.Trim());
+    }
+
+    [Fact]
+    public void Check_reports_a_class_two_files_generate_as_the_generator_does()
+    {
+        using var temp = new TempDirectory();
+        var a = temp.Write("a.effnet", SampleSpecs.Minimal);
+        var b = temp.Write("b.effnet", SampleSpecs.Minimal);
+
+        var (exitCode, output, _) = CliRunner.Run("check", a, b);
+
+        Assert.Equal(1, exitCode);
+        var lines = output.Trim().Split('\n');
+        Assert.Equal(new[] { a, b }.Select(path => $"{path}(1,1): error EFF0003: Duplicate generated type 'EffNetGen.Models.FA' (more than one .effnet file of this project defines it)"), lines);
+    }
+
+    [Fact]
+    public void An_output_in_a_missing_folder_is_named_with_the_folder()
+    {
+        using var temp = new TempDirectory();
+        var target = Path.Combine(temp.Path, "missing", "b0.onnx");
+
+        var (exitCode, _, error) = CliRunner.Run("export-onnx", CliRunner.ShippedSpec, "B0", "-o", target);
+
+        Assert.Equal(1, exitCode);
+        Assert.EndsWith($"error: cannot write {target}: its folder {Path.Combine(temp.Path, "missing")} does not exist", error.Trim());
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void Generate_into_a_file_says_that_output_names_a_folder()
+    {
+        using var temp = new TempDirectory();
+        var file = temp.Write("taken", "not a folder");
+
+        var (exitCode, _, error) = CliRunner.Run("generate", CliRunner.ShippedSpec, "-o", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: {file} is a file; --output names the folder to write the .g.cs files to", error.Trim());
+    }
+}
