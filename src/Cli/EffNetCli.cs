@@ -5,7 +5,7 @@ using EffNetGen.Cli.Commands;
 
 namespace EffNetGen.Cli;
 
-/// <summary>The <c>effnet</c> command line: <c>check</c>, <c>table</c>, <c>generate</c>, <c>diff</c>, <c>export-onnx</c>.</summary>
+/// <summary>The <c>effnet</c> command line: <c>check</c>, <c>table</c>, <c>generate</c>, <c>diff</c>, <c>export-onnx</c>, <c>explain</c>.</summary>
 public static class EffNetCli
 {
     /// <summary>Exit code: success.</summary>
@@ -24,6 +24,7 @@ public static class EffNetCli
             GenerateCommand.Create(),
             DiffCommand.Create(),
             ExportOnnxCommand.Create(),
+            ExplainCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -16,8 +16,11 @@ public enum Severity
 /// <param name="EnabledByDefault">False: an opt-in check, reported only when a project enables it (<c>dotnet_diagnostic.ID.severity</c>).</param>
 public sealed record DiagnosticDescriptor(string Id, Severity Severity, string Title, string MessageFormat, bool EnabledByDefault = true)
 {
-    /// <summary>Where docs/diagnostics.md documents this diagnostic, relative to the repository root.</summary>
-    public string HelpLink => "docs/diagnostics.md#" + Id.ToLowerInvariant();
+    /// <summary>
+    /// The published docs/diagnostics.md section of this diagnostic, when the build was stamped with the docs' URL
+    /// (<see cref="DiagnosticDocumentation.PublishedUrl"/>); otherwise null (<c>effnet explain</c> prints it offline).
+    /// </summary>
+    public string? HelpLink => DiagnosticDocumentation.PublishedUrl is { } docs ? docs + "diagnostics.md#" + Id.ToLowerInvariant() : null;
 }
 
 /// <summary>
