@@ -49,7 +49,20 @@ public class GenerateAndDiffTests
         var lines = output.Split('\n');
         // Stage 1 of B0 has 16 channels, 1 block; of B7 32 channels, 4 blocks (worked out by hand from the paper's rules).
         Assert.Contains(lines, l => l.Contains("│ 1 ") && l.Contains("16 → 32") && l.Contains("1 → 4"));
-        Assert.Contains(lines, l => l.Contains("total") && l.Contains("5,288,548") && l.Contains("66,347,960") && l.Contains("+61,059,412"));
+        Assert.Contains(lines, l => l.Contains("total") && l.Contains("5,288,548") && l.Contains("66,347,960") && l.Contains("+61,059,412")
+            && l.Contains("385,814,752")); // B0's MACs, torchvision's 0.386 G
+        Assert.Contains("params EfficientNetB0", output); // headed by class name, unique across families
+    }
+
+    [Fact]
+    public void Diff_compares_variants_of_two_spec_files_by_class_name()
+    {
+        var (exitCode, output, _) = CliRunner.Run("diff", CliRunner.ShippedSpec, "B0", "B0", "--against", Repository.PathOf("specs", "tf_efficientnet.effnet"));
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("EfficientNetB0 → TfEfficientNetB0", output);
+        // The same architecture (TF 'same' padding changes no parameter): every Δ is zero.
+        Assert.Contains(output.Split('\n'), l => l.Contains("total") && l.Contains("5,288,548") && l.Contains(" 0 "));
     }
 
     [Fact]

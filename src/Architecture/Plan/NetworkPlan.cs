@@ -63,7 +63,10 @@ public sealed record NetworkPlan(
     public long ClassifierParameters => ClassifierTensors().Sum(t => t.Elements);
 
     /// <summary>Multiply-accumulates of one image at <see cref="Resolution"/>: every convolution, SE gate and the classifier.</summary>
-    public long Macs => Units.Sum(u => u.Macs) + ((long)FeatureChannels * Classes);
+    public long Macs => Units.Sum(u => u.Macs) + ClassifierMacs;
+
+    /// <summary>Multiply-accumulates of the classifier for one image.</summary>
+    public long ClassifierMacs => (long)FeatureChannels * Classes;
 
     /// <summary>Indices into <see cref="Units"/> of the units whose outputs are the <see cref="FeatureLevels"/> maps.</summary>
     public IReadOnlyList<int> FeatureLevelUnits() =>
