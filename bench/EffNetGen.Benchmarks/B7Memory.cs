@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using EffNetGen.Runtime;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Benchmarks;

@@ -140,11 +140,12 @@ public class InferenceBenchmarks
         {
             OutputCheck.Require($"{what}, {Model}, batch {Batch}", forward(input), reference(input));
         }
-        (_model, _input, _forward) = (model, input, () =>
+        (_model, _input) = (model, input);
+        _forward = () =>
         {
             using var scope = NewDisposeScope();
             forward(input);
-        });
+        };
     }
 
     private static Tensor NoGrad(Func<Tensor> run)

@@ -1,9 +1,6 @@
 using System;
 using System.CommandLine;
 using System.IO;
-using System.Linq;
-using EffNetGen.Runtime;
-using EffNetGen.Runtime.Training;
 
 namespace EffNetGen.FineTune;
 

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Text.Json;
 using EffNetGen.Architecture;
 using EffNetGen.Formats.Safetensors;
-using EffNetGen.Runtime;
 using EffNetGen.Runtime.Training;
 using EffNetGen.Runtime.Weights;
 using Spectre.Console;

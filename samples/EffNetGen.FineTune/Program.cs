@@ -1,4 +1,3 @@
-using System.CommandLine;
 using EffNetGen.FineTune;
 
 // effnet fine-tuning: dotnet run --project samples/EffNetGen.FineTune -- <image-folder> [options]; --help lists them.

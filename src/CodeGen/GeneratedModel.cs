@@ -1,4 +1,3 @@
-using EffNetGen.Architecture;
 using EffNetGen.Dsl;
 using EffNetGen.Dsl.Resolution;
 

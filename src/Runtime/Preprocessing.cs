@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime;

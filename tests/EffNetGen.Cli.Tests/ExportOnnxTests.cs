@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using EffNetGen.Cli.Onnx;
-using EffNetGen.Dsl;
 using EffNetGen.Tests.Shared;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,5 +1,4 @@
 using System.IO;
-using System.Linq;
 using EffNetGen.Tests.Shared;
 
 namespace EffNetGen.Cli.Tests;

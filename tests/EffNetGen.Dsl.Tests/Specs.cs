@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using EffNetGen.Dsl;
 using EffNetGen.Dsl.Resolution;
 
 namespace EffNetGen.Dsl.Tests;

@@ -1,5 +1,4 @@
 using System.Linq;
-using EffNetGen.Dsl.Model;
 using EffNetGen.Tests.Shared;
 
 namespace EffNetGen.Dsl.Tests;

@@ -28,4 +28,17 @@ public class DependencyTests
         var references = typeof(NetworkPlan).Assembly.GetReferencedAssemblies().Select(a => a.Name);
         Assert.Equal(new[] { "netstandard" }, references);
     }
+
+    [Fact]
+    public void The_analyzer_release_files_list_exactly_the_diagnostic_catalogue()
+    {
+        var rows = new[] { "AnalyzerReleases.Shipped.md", "AnalyzerReleases.Unshipped.md" }
+            .SelectMany(name => System.IO.File.ReadAllLines(EffNetGen.Tests.Shared.Repository.PathOf("src", "Generator", name)))
+            .Where(line => line.StartsWith("EFF", StringComparison.Ordinal))
+            .Select(line => string.Join(" | ", line.Split('|').Select(cell => cell.Trim())));
+
+        var catalogue = Dsl.Diagnostics.DiagnosticCatalog.All.Select(d =>
+            $"{d.Id} | EffNetGen | {(d.EnabledByDefault ? d.Severity.ToString() : "Disabled")} | {d.Title}");
+        Assert.Equal(catalogue.OrderBy(r => r, StringComparer.Ordinal), rows.OrderBy(r => r, StringComparer.Ordinal));
+    }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace EffNetGen.Generator.Tests;

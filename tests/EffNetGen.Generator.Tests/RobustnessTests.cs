@@ -1,9 +1,7 @@
-using System.Collections.Generic;
 using System.Linq;
 using CsCheck;
 using EffNetGen.Tests.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace EffNetGen.Generator.Tests;
 

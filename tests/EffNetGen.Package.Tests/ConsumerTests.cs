@@ -28,6 +28,24 @@ public class ConsumerTests(PackedFeed feed)
     }
 
     [Fact]
+    public void The_readme_quick_start_runs_as_written()
+    {
+        var readme = File.ReadAllText(Repository.PathOf("README.md")).Replace("\r\n", "\n");
+        var start = readme.IndexOf("`Program.cs`:\n\n```csharp\n", System.StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README's quick start has a Program.cs block");
+        start = readme.IndexOf('\n', readme.IndexOf("```csharp", start, System.StringComparison.Ordinal)) + 1;
+        var program = readme[start..readme.IndexOf("```", start, System.StringComparison.Ordinal)];
+        var app = feed.NewConsoleApp("Vision");
+        ProcessRunner.Succeed("dotnet", $"add package libtorch-cpu-linux-x64 --version {feed.LibTorchVersion}", app);
+        File.Copy(Repository.PathOf("specs", "efficientnet.effnet"), Path.Combine(app, "efficientnet.effnet"));
+        File.WriteAllText(Path.Combine(app, "Program.cs"), program);
+
+        var output = ProcessRunner.Succeed("dotnet", "run", app);
+
+        Assert.Contains("efficientnet_b0: 5288548 parameters, logits [1, 1000]", output); // torchvision's count
+    }
+
+    [Fact]
     public void A_broken_spec_fails_the_consumers_build_at_its_line_and_column()
     {
         var app = feed.NewConsoleApp("Broken");

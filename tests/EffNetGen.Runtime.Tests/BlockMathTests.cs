@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using EffNetGen.Runtime.Blocks;
-using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 

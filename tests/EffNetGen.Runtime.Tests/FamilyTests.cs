@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using EffNetGen.Tests.Shared;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests;

@@ -1,4 +1,3 @@
-using System;
 using EffNetGen.Runtime.Inference;
 using EffNetGen.Runtime.Training;
 using TorchSharp;

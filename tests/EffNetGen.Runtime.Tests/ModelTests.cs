@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using EffNetGen.Runtime.Blocks;
 using EffNetGen.Tests.Shared;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests;

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using EffNetGen.Runtime.Platform;
 using EffNetGen.Tests.Shared;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using System.Linq;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests;

@@ -3,7 +3,6 @@ using System.Linq;
 using EffNetGen.Formats;
 using EffNetGen.Runtime.Weights;
 using EffNetGen.Tests.Shared;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests;

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace EffNetGen.Tests.Shared;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
 using EffNetGen.Dsl.Resolution;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Dsl.Syntax;
 using EffNetGen.Dsl.Text;

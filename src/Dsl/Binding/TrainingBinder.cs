@@ -1,5 +1,3 @@
-using EffNetGen.Dsl.Model;
-
 namespace EffNetGen.Dsl.Binding;
 
 /// <summary>Binds a <c>training { … }</c> section: the family's over the paper's recipe, a variant's over its family's.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using EffNetGen.Dsl.Syntax;
 using EffNetGen.Dsl.Text;
 using Sprache;

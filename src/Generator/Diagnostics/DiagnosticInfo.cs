@@ -1,4 +1,3 @@
-using EffNetGen.Dsl;
 using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Dsl.Text;
 using Microsoft.CodeAnalysis;

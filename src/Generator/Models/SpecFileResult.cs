@@ -1,4 +1,3 @@
-using EffNetGen.Dsl;
 using EffNetGen.CodeGen;
 using EffNetGen.Generator.Diagnostics;
 

@@ -1,6 +1,5 @@
 using System;
 using EffNetGen.Runtime.Blocks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Inference;

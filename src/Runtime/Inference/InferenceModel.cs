@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using EffNetGen.Runtime.Blocks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Inference;

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using EffNetGen.Formats;
 using EffNetGen.Formats.Onnx;
 using static TorchSharp.torch;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using EffNetGen.Runtime.Blocks;
 using EffNetGen.Runtime.Inference;
 using static TorchSharp.torch;
 

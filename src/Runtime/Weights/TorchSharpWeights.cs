@@ -1,8 +1,6 @@
 using System;
-using System.IO;
 using System.Linq;
 using EffNetGen.Formats;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Weights;

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using EffNetGen.Formats;
 using EffNetGen.Formats.Safetensors;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Weights;

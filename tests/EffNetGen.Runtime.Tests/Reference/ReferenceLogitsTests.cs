@@ -1,5 +1,4 @@
 using System.Linq;
-using System;
 using EffNetGen.Runtime.Inference;
 using EffNetGen.Runtime.Onnx;
 using EffNetGen.Runtime.Tests.Training;

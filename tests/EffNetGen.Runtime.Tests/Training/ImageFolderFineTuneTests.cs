@@ -1,7 +1,7 @@
+using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System;
 using EffNetGen.Formats.Safetensors;
 using EffNetGen.Runtime.Training;
 using EffNetGen.Runtime.Weights;

@@ -1,5 +1,3 @@
-using EffNetGen.Runtime.Training;
-
 namespace EffNetGen.Runtime.Tests.Training;
 
 /// <summary>The generated <c>Training</c> constants against the seed model card and the paper, typed in from them.</summary>

@@ -1,15 +1,14 @@
+using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System;
 using CsCheck;
-using EffNetGen.Formats.Safetensors;
 using EffNetGen.Formats;
+using EffNetGen.Formats.Safetensors;
 using EffNetGen.Runtime.Weights;
 using EffNetGen.Tests.Shared;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests.Weights;

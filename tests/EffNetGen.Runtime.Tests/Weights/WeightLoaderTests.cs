@@ -1,11 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System;
 using EffNetGen.Formats;
 using EffNetGen.Runtime.Weights;
 using EffNetGen.Tests.Shared;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests.Weights;
