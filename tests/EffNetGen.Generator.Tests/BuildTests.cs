@@ -8,6 +8,7 @@ namespace EffNetGen.Generator.Tests;
 /// (ProjectReference as Analyzer): the generator and its DSL/Sprache dependencies load, and a
 /// malformed spec fails the build with an EFF error at the spec's line and column.
 /// </summary>
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public class BuildTests
 {
     public static TheoryData<string, string> BrokenSpecs => new()

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using EffNetGen.Runtime.Inference;
 using EffNetGen.Runtime.Tests.Training;
+using EffNetGen.Tests.Shared;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -14,6 +15,7 @@ namespace EffNetGen.Runtime.Tests;
 /// kernel of libtorch shows (issue 15: oneDNN's AVX-512 convolutions, 20–40 % off); float64-only comparisons miss it.
 /// </summary>
 [Collection(SequentialRandomCollection.Name)] // sets libtorch's thread count, which is global to the process
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public class Float32AccuracyTests(ITestOutputHelper output)
 {
     public static IEnumerable<object[]> Models => EffNetModels.All.Select(info => new object[] { info.Name });

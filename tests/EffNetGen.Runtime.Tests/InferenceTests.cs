@@ -1,11 +1,13 @@
 using System.Linq;
 using EffNetGen.Runtime.Inference;
+using EffNetGen.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests;
 
 /// <summary>The inference path against the training structure's eval outputs.</summary>
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public class InferenceTests
 {
     // Every shipped V1/V2 variant, plus TF 'same' padding, ReLU6 (Lite), edge blocks (EdgeTPU) and docs/dsl.md's

@@ -1,5 +1,6 @@
 using EffNetGen.Runtime.Inference;
 using EffNetGen.Runtime.Training;
+using EffNetGen.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,6 +11,7 @@ namespace EffNetGen.Runtime.Tests;
 /// that forgets a dispose scope leaks one handle (and its storage) per op. Counted per thread, after a warm-up;
 /// process RSS over long loops is measured by the benchmark command's soak mode (docs/reliability.md).
 /// </summary>
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public class LeakTests
 {
     private static long Live => DisposeScopeManager.Statistics.ThreadTotalLiveCount;

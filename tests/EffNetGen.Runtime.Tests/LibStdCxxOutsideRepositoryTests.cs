@@ -12,6 +12,7 @@ namespace EffNetGen.Runtime.Tests;
 /// README's in-repository snippet says: the repository's Directory.Build.targets does not reach it, and a
 /// ProjectReference brings no buildTransitive targets, so the snippet itself must bring the step.
 /// </summary>
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public sealed class LibStdCxxOutsideRepositoryTests : IDisposable
 {
     private const string Missing = "GLIBCXX_3.4.32";

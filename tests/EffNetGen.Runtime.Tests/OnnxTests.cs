@@ -14,6 +14,7 @@ namespace EffNetGen.Runtime.Tests;
 /// The ONNX export against an independent engine: ONNX Runtime's output on the exported model equals TorchSharp's
 /// eval output, with random weights and BatchNorm statistics (so the folding is exercised).
 /// </summary>
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public class OnnxTests
 {
     // B0, TensorFlow 'same' padding, ReLU6 without SE (Lite), edge blocks (EdgeTPU), Fused-MBConv (V2), and the

@@ -16,6 +16,7 @@ namespace EffNetGen.Runtime.Tests.Reference;
 /// to 4e-6); float64 to 1e-10.
 /// </summary>
 [Collection(SequentialRandomCollection.Name)] // sets libtorch's thread count, which is global to the process
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public class ReferenceLogitsTests
 {
     private readonly ITestOutputHelper _output;

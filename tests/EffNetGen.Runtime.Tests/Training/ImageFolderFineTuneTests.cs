@@ -18,6 +18,7 @@ namespace EffNetGen.Runtime.Tests.Training;
 /// classifying images the run never saw.
 /// </summary>
 [Collection(TrainedTextureModelCollection.Name)]
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public class ImageFolderFineTuneTests(TrainedTextureModel trained, ITestOutputHelper output)
 {
     /// <summary>The task: horizontal or vertical stripes (the other textures are left out), with a new two-class head.</summary>

@@ -1,5 +1,6 @@
 using System.Linq;
 using EffNetGen.Runtime.Training;
+using EffNetGen.Tests.Shared;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -10,6 +11,7 @@ namespace EffNetGen.Runtime.Tests.Training;
 /// held-out images (chance: 25%), and its frozen backbone takes a new head for a new task.
 /// </summary>
 [Collection(TrainedTextureModelCollection.Name)]
+[Trait(TestLanes.Category, TestLanes.Integration)]
 public class LearningTests(TrainedTextureModel trained, ITestOutputHelper output)
 {
     [Fact]
