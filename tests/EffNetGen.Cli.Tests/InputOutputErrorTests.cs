@@ -19,30 +19,19 @@ public class InputOutputErrorTests
         Assert.Equal($"{temp.Path}: error: is a folder, not a spec file; name the specs in it (e.g. {Path.Combine(temp.Path, "*.effnet")})", error.Trim());
     }
 
-    [Fact]
-    public void A_binary_file_such_as_an_onnx_model_is_not_parsed_as_a_spec()
+    [Theory]
+    [InlineData("model.onnx", new byte[] { 0x08, 0x08, 0x12, 0x09, 0x45, 0x66, 0x66, 0x00, 0x4E }, "binary data (a NUL byte at offset 7); a spec is UTF-8 text")]
+    [InlineData("latin1.effnet", new byte[] { 0x66, 0x61, 0x6D, 0x69, 0x6C, 0x79, 0x20, 0x43, 0x61, 0x66, 0xE9, 0x20, 0x7B }, "bytes that are not UTF-8 text at offset 10")]
+    public void A_binary_or_non_UTF8_file_is_not_parsed_as_a_spec(string name, byte[] content, string problem)
     {
         using var temp = new TempDirectory();
-        var onnx = temp.PathOf("model.onnx");
-        File.WriteAllBytes(onnx, new byte[] { 0x08, 0x08, 0x12, 0x09, 0x45, 0x66, 0x66, 0x00, 0x4E });
+        var path = temp.PathOf(name);
+        File.WriteAllBytes(path, content); // an ONNX model's first bytes; "family Café {" in Latin-1
 
-        var (exitCode, _, error) = CliRunner.Run("check", onnx);
-
-        Assert.Equal(1, exitCode);
-        Assert.Equal($"{onnx}: error: not a spec: binary data (a NUL byte at offset 7); a spec is UTF-8 text", error.Trim());
-    }
-
-    [Fact]
-    public void Bytes_that_are_not_UTF8_are_not_parsed_as_a_spec()
-    {
-        using var temp = new TempDirectory();
-        var latin1 = temp.PathOf("latin1.effnet");
-        File.WriteAllBytes(latin1, System.Text.Encoding.Latin1.GetBytes("family Caf\u00e9 {"));
-
-        var (exitCode, _, error) = CliRunner.Run("check", latin1);
+        var (exitCode, _, error) = CliRunner.Run("check", path);
 
         Assert.Equal(1, exitCode);
-        Assert.Equal($"{latin1}: error: not a spec: bytes that are not UTF-8 text at offset 10", error.Trim());
+        Assert.Equal($"{path}: error: not a spec: {problem}", error.Trim());
     }
 
     [Fact]
