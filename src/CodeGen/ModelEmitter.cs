@@ -203,7 +203,7 @@ public static class ModelEmitter
 
     private static string Act(Activation activation) => $"{Alias}::Activation.{activation}";
 
-    private static string Widths(PlanUnit b) => b.Kind is UnitKind.InvertedResidual or UnitKind.EdgeResidual
+    private static string Widths(PlanUnit b) => b.Expands
         ? $"{Literal.Of(b.InputChannels)} -> {Literal.Of(b.ExpandedChannels)} -> {Literal.Of(b.OutputChannels)}"
         : $"{Literal.Of(b.InputChannels)} -> {Literal.Of(b.OutputChannels)}";
 
@@ -211,7 +211,7 @@ public static class ModelEmitter
     private static string Block(PlanUnit b)
     {
         var c = b.Spatial;
-        var expanded = b.Kind is UnitKind.InvertedResidual or UnitKind.EdgeResidual ? $"expanded: {Literal.Of(b.ExpandedChannels)}, " : "";
+        var expanded = b.Expands ? $"expanded: {Literal.Of(b.ExpandedChannels)}, " : "";
         var se = b.Squeeze is { } squeeze
             ? $", se: {Literal.Of(squeeze.SqueezeChannels)}" + (squeeze.Gate == Gate.Sigmoid ? "" : $", gate: {Alias}::Gate.{squeeze.Gate}")
             : "";

@@ -53,6 +53,9 @@ public sealed record PlanUnit(UnitKind Kind, int Stage, int Index, string Path, 
     /// <summary>Channels in.</summary>
     public int InputChannels => Convolutions[0].InputChannels;
 
+    /// <summary>Whether the block's first convolution expands to a wider inner width (timm's <c>ir</c> and <c>er</c>).</summary>
+    public bool Expands => Kind is UnitKind.InvertedResidual or UnitKind.EdgeResidual;
+
     /// <summary>The width inside the block: what the depthwise conv or the SE gate sees.</summary>
     public int ExpandedChannels => Spatial.OutputChannels;
 
