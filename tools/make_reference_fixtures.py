@@ -12,8 +12,9 @@ It writes (tests/fixtures/README.md explains the choices):
   keys/<source>/<model>.txt   every state_dict entry of the reference model, in its order: "name<TAB>d0,d1,..."
   logits/<source>_<model>.safetensors
       the model's 1-D (and 0-D) state_dict tensors under the reference's names: BatchNorm scales, shifts and running
-      statistics calibrated on a random batch, SE and classifier biases; "logits.float64" and "logits.float32":
-      PyTorch's eval-mode logits for the input below, in both precisions; metadata "input_shape" and "reference".
+      statistics calibrated on a random batch, SE, head-convolution and classifier biases; "logits.float64" and
+      "logits.float32": PyTorch's eval-mode logits for the input below, in both precisions; metadata "input_shape" and
+      "reference".
 
 Tensors of two or more dimensions (every convolution and linear kernel) and the input are not stored: they are a pure
 function of the tensor's name and shape ("counter-hash weights", below), which the C# tests compute the same way, so
@@ -127,17 +128,22 @@ def logits_fixture(source: str, name: str, model: torch.nn.Module, size: int, ou
     print(f"{path}: float32 vs float64 {relative:.2e}, logits differ between images by {spread:.2f}")
 
 
-TORCHVISION_KEYS = [f"efficientnet_b{i}" for i in range(8)] + ["efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l"]
+TORCHVISION_KEYS = ([f"efficientnet_b{i}" for i in range(8)] + ["efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l"]
+                    + ["mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "mnasnet1_0"])
 TIMM_KEYS = ([f"efficientnet_b{i}" for i in range(9)] + ["efficientnet_l2"]
              + [f"tf_efficientnet_b{i}" for i in range(9)] + ["tf_efficientnet_l2"]
              + [f"efficientnet_lite{i}" for i in range(5)] + ["efficientnet_es", "efficientnet_em", "efficientnet_el"]
-             + ["efficientnetv2_s", "efficientnetv2_m", "efficientnetv2_l", "mobilenetv2_100"])
+             + ["efficientnetv2_s", "efficientnetv2_m", "efficientnetv2_l", "mobilenetv2_100"]
+             + ["mobilenetv3_large_100", "mobilenetv3_small_100", "mnasnet_100", "mobilenetv2_050", "mixnet_s", "mixnet_l",
+                "lcnet_100", "mobilenetv4_conv_small", "tinynet_a", "efficientnetv2_rw_s"])
 
 # (source, model, input size): full-size models; inputs smaller than the eval resolution where that keeps the tests
 # fast (the networks pool adaptively); 225 is odd, for TensorFlow's asymmetric 'same' padding.
 LOGITS = [("torchvision", "efficientnet_b0", 224), ("torchvision", "efficientnet_b5", 192),
           ("torchvision", "efficientnet_v2_s", 192), ("timm", "tf_efficientnet_b0", 225),
-          ("timm", "efficientnet_lite0", 224), ("timm", "efficientnet_es", 224)]
+          ("timm", "efficientnet_lite0", 224), ("timm", "efficientnet_es", 224),
+          ("timm", "mobilenetv3_large_100", 224), ("timm", "mixnet_s", 224), ("timm", "lcnet_100", 224),
+          ("timm", "mobilenetv4_conv_small", 224)]
 
 
 def create(source: str, name: str) -> torch.nn.Module:

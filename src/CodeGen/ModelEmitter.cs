@@ -67,9 +67,10 @@ public static class ModelEmitter
          .Line("/// Resolved stage table (module <c>features.{stage}</c>):")
          .Line("/// <code>");
         var (plan, stem) = (n.Plan, n.Plan.Stem.Spatial);
+        var (last, classifier) = (Literal.Of(n.Stages[n.Stages.Count - 1].Index + 1), plan.Hidden is { } hidden ? $"FC {hidden.Width}, FC {n.Classes}" : $"FC {n.Classes}");
         var head = plan.Head is { } h
-            ? new[] { Literal.Of(n.Stages.Count + 1), $"Conv{h.Spatial.Kernel}x{h.Spatial.Kernel}, pooling, FC {n.Classes}", Size(h.InputSize), Literal.Of(h.OutputChannels), "1" }
-            : new[] { Literal.Of(n.Stages.Count + 1), $"pooling, FC {n.Classes}", Size(plan.Units[plan.Units.Count - 1].OutputSize), Literal.Of(plan.FeatureChannels), "1" };
+            ? new[] { last, $"Conv{h.Spatial.Kernel}x{h.Spatial.Kernel}, pooling, {classifier}", Size(h.InputSize), Literal.Of(h.OutputChannels), "1" }
+            : new[] { last, $"pooling, {classifier}", Size(plan.Units[plan.Units.Count - 1].OutputSize), Literal.Of(plan.FeatureChannels), "1" };
         var rows = new[] { new[] { "stage", "operator", "input", "channels", "layers" } }
             .Concat(new[] { new[] { "0", $"Conv{stem.Kernel}x{stem.Kernel}, stride {stem.Stride}", Size(stem.InputSize), Literal.Of(stem.OutputChannels), "1" } })
             .Concat(n.Stages.Select(s => new[]
@@ -169,8 +170,12 @@ public static class ModelEmitter
          .Line($"        .Stem({Literal.Of(stem.OutputChannels)}, kernel: {Literal.Of(stem.Spatial.Kernel)}, stride: {Literal.Of(stem.Spatial.Stride)}, {Act(stem.Spatial.Activation)})");
         foreach (var stage in n.Stages)
         {
-            w.Line($"        // features.{Literal.Of(stage.Index)}: stage {Literal.Of(stage.Index)}, {Literal.Of(stage.Repeats)} block(s)")
-             .Line("        .Stage()");
+            if (stage.FirstBlock == 0)
+            {
+                var blocks = plan.Blocks(stage.Index).Count();
+                w.Line($"        // features.{Literal.Of(stage.Index)}: stage {Literal.Of(stage.Index)}, {Literal.Of(blocks)} block(s)")
+                 .Line("        .Stage()");
+            }
             foreach (var b in n.Blocks(stage))
             {
                 w.Line($"        // {b.Path}: {Widths(b)}, {Size(b.InputSize)} -> {Size(b.OutputSize)}{(b.Residual ? ", residual" : "")}")
@@ -181,6 +186,11 @@ public static class ModelEmitter
         {
             w.Line($"        // {head.Path}: head, {Size(head.InputSize)}")
              .Line($"        .Head({Literal.Of(head.OutputChannels)}, kernel: {Literal.Of(head.Spatial.Kernel)}, {Act(head.Spatial.Activation)})");
+        }
+        if (plan.Hidden is { } hidden)
+        {
+            w.Line($"        // {NetworkPlan.HiddenPath}: hidden classifier layer, {Literal.Of(plan.FeatureChannels)} -> {Literal.Of(hidden.Width)}")
+             .Line($"        .Hidden({Literal.Of(hidden.Width)}, {Act(hidden.Activation)})");
         }
         w.Line("        .Build(NumClasses, Dropout, StochasticDepthRate);")
          .Line();
@@ -214,9 +224,12 @@ public static class ModelEmitter
         var expanded = b.Expands ? $"expanded: {Literal.Of(b.ExpandedChannels)}, " : "";
         var se = b.Squeeze is { } squeeze
             ? $", se: {Literal.Of(squeeze.SqueezeChannels)}" + (squeeze.Gate == Gate.Sigmoid ? "" : $", gate: {Alias}::Gate.{squeeze.Gate}")
+              + (squeeze.Activation == c.Activation ? "" : $", seActivation: {Act(squeeze.Activation)}")
             : "";
         // The builder adds the residual whenever the shape allows; say so only where the spec turned it off.
         var noSkip = !b.Residual && PlanUnit.KeepsShape(c.Stride, b.InputChannels, b.OutputChannels) ? ", skip: false" : "";
-        return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, kernel: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, {Act(c.Activation)}{se}{noSkip})";
+        var last = b.Convolutions[b.Convolutions.Length - 1];
+        var pointwise = b.Kind == UnitKind.DepthwiseSeparable && last.Activation != Activation.None ? $", pointwise: {Act(last.Activation)}" : "";
+        return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, kernel: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, {Act(c.Activation)}{se}{noSkip}{pointwise})";
     }
 }

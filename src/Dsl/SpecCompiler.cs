@@ -83,7 +83,7 @@ public static class SpecCompiler
             var spec = variant.Layout.Stages[i];
             if (spec.Skip == true && !network.Blocks(network.Stages[i]).Any(b => b.Residual))
             {
-                yield return SpecDiagnostic.Create(DiagnosticCatalog.ResidualNeverApplies, spec.Span, (i + 1).ToString(CultureInfo.InvariantCulture),
+                yield return SpecDiagnostic.Create(DiagnosticCatalog.ResidualNeverApplies, spec.Span, network.Stages[i].Index.ToString(CultureInfo.InvariantCulture),
                     "none of its blocks keeps stride 1 and the same width (its only block downsamples or changes channels)");
             }
         }

@@ -30,7 +30,7 @@ public abstract class WeightSource
         var missing = shapes.Keys.Where(k => ShapeOf(k) is null).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var unexpected = Names.Where(k => !shapes.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var mismatched = shapes.Where(s => ShapeOf(s.Key) is { } shape && !shape.SequenceEqual(s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal)
+        var mismatched = shapes.Where(s => ShapeOf(s.Key) is { } shape && !Shapes.Fit(shape, s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal)
             .Select(s => $"'{s.Key}': {Shapes.Format(ShapeOf(s.Key)!)} in the checkpoint, {Shapes.Format(s.Value)} in {what}")
             .ToList();
         if (missing.Count + unexpected.Count + mismatched.Count > 0)
@@ -67,4 +67,14 @@ public static class Shapes
 {
     /// <summary>Formats <paramref name="shape"/> as <c>[d0, d1, …]</c>.</summary>
     public static string Format(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
+
+    /// <summary>
+    /// Whether a stored tensor of shape <paramref name="stored"/> loads into one of shape <paramref name="target"/>: the
+    /// same shape, or the same but for trailing ones (timm keeps MobileNetV3's hidden linear layer as a 1×1 convolution,
+    /// [out, in, 1, 1] for torchvision's [out, in]; the elements are in the same order).
+    /// </summary>
+    public static bool Fit(IReadOnlyList<long> stored, IReadOnlyList<long> target) =>
+        stored.SequenceEqual(target) || (stored.Count != target.Count && Trim(stored).SequenceEqual(Trim(target)));
+
+    private static IEnumerable<long> Trim(IReadOnlyList<long> shape) => shape.Take(shape.Count - shape.Reverse().TakeWhile(d => d == 1).Count());
 }

@@ -15,6 +15,9 @@ public static class Activations
         Activation.ReLU6 => nn.ReLU6(),
         Activation.HardSwish => nn.Hardswish(),
         Activation.GELU => nn.GELU(),
+        Activation.Sigmoid => nn.Sigmoid(),
+        Activation.LeakyReLU => nn.LeakyReLU(),
+        Activation.Mish => nn.Mish(),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation"),
     };
 }

@@ -43,8 +43,8 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         Platform.NnpackSwitch.TurnOff(); // before the model's first convolution: no "Could not initialize NNPACK" lines
         _plan = plan.WithInputChannels((int)options.InChannels).WithClasses((int)classes);
         _features = CreateFeatures(_plan, options.StochasticDepth ?? plan.StochasticDepth, options.Device);
-        _linear = nn.Linear(_plan.FeatureChannels, classes, device: options.Device);
-        _classifier = nn.Sequential(nn.Dropout(options.Dropout ?? plan.Dropout), _linear);
+        _linear = nn.Linear(_plan.ClassifierInput, classes, device: options.Device);
+        _classifier = CreateClassifier(_plan, nn.Dropout(options.Dropout ?? plan.Dropout), _linear, options.Device);
         register_module("features", _features);
         register_module("avgpool", _avgpool);
         register_module("classifier", _classifier);
@@ -64,7 +64,7 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     /// <summary>The feature extractor (<c>features</c>): stem, one <c>Sequential</c> per stage, head.</summary>
     public nn.Module<Tensor, Tensor> FeatureExtractor => _features;
 
-    /// <summary>The classifier's linear layer.</summary>
+    /// <summary>The classifier's output layer.</summary>
     public Linear ClassifierLinear => _linear;
 
     /// <summary>Classifier outputs.</summary>
@@ -72,6 +72,19 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
 
     /// <summary>Image channels the stem takes (3 unless the model was built for another count).</summary>
     public long InputChannels => _plan.InputChannels;
+
+    /// <summary>
+    /// Dropout and the output layer (torchvision's EfficientNet: <c>classifier.1</c>), or, after a hidden layer, linear,
+    /// activation, dropout, output layer (torchvision's MobileNetV3: <c>classifier.0</c> … <c>classifier.3</c>).
+    /// </summary>
+    private static nn.Module<Tensor, Tensor> CreateClassifier(NetworkPlan plan, nn.Module<Tensor, Tensor> dropout, Linear output, Device? device) =>
+        plan.Hidden is { } hidden
+            ? nn.Sequential(
+                nn.Linear(plan.FeatureChannels, hidden.Width, device: device),
+                Activations.Create(hidden.Activation) ?? nn.Identity(),
+                dropout,
+                output)
+            : nn.Sequential(dropout, output);
 
     /// <summary>The modules of the plan's units, each stage's blocks in a <c>Sequential</c> of its own.</summary>
     private static nn.Module<Tensor, Tensor> CreateFeatures(NetworkPlan plan, double stochasticDepth, Device? device)
@@ -149,6 +162,9 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         _linear.weight = new Parameter(empty(numClasses, _linear.weight.shape[1], device: device).uniform_(-range, range));
         _linear.bias = new Parameter(zeros(numClasses, device: device));
     }
+
+    /// <summary>The hidden classifier layer before the output layer, if the plan has one.</summary>
+    public Linear? ClassifierHidden => _plan.Hidden is null ? null : (Linear)_classifier.named_children().First().module;
 
     /// <summary>Stops (or restarts) gradients for everything but the classifier, to train only the classifier.</summary>
     public void FreezeBackbone(bool frozen = true)

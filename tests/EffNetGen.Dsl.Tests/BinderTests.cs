@@ -19,7 +19,7 @@ public class BinderTests
     [InlineData("k3 s1 e1", "k4 s1 e1", "EFF0005", 3, 16, "kernel size 'k'")]
     [InlineData("k3 s1 e1", "k3 s3 e1", "EFF0005", 3, 19, "must be 1 or 2, got 3")]
     [InlineData("r1 se0.25", "r0 se0.25", "EFF0005", 3, 29, "repeats 'r'")]
-    [InlineData("se0.25", "se1.5", "EFF0005", 3, 32, "must be in (0, 1]")]
+    [InlineData("se0.25", "se1.5", "EFF0005", 3, 32, "must be in [0, 1] (0: none)")]
     [InlineData("c16 r1", "c16 rr1", "EFF0002", 3, 29, "Unknown option 'rr' in 'stage' (did you mean 'r'?)")]
     [InlineData("stage mbconv", "stage mbconvv", "EFF0002", 3, 9, "did you mean 'mbconv'?")]
     [InlineData("width 1.0", "widht 1.0", "EFF0002", 5, 15, "did you mean 'width'?")]

@@ -13,7 +13,7 @@ public class FamilyTests
     [Fact]
     public void Every_shipped_spec_compiles_without_diagnostics()
     {
-        foreach (var file in new[] { "efficientnet.effnet", "tf_efficientnet.effnet", "efficientnet_lite.effnet", "efficientnet_edgetpu.effnet", "efficientnet_v2.effnet", "examples/mobilenet_v2.effnet" })
+        foreach (var file in new[] { "efficientnet.effnet", "tf_efficientnet.effnet", "efficientnet_lite.effnet", "efficientnet_edgetpu.effnet", "efficientnet_v2.effnet", "mobilenet.effnet" })
         {
             var compilation = SpecCompiler.Compile(Specs.Read(file));
             Assert.True(compilation.Diagnostics.Count == 0, file + ": " + string.Join("\n", compilation.Diagnostics));
@@ -27,7 +27,7 @@ public class FamilyTests
 
     [Fact]
     public void MobileNetV2_written_from_the_paper_table_matches_torchvision() =>
-        Assert.Equal(TorchvisionReference.MobileNetV2, Network("examples/mobilenet_v2.effnet", "MobileNetV2W100").Parameters);
+        Assert.Equal(TorchvisionReference.MobileNetV2, Network("mobilenet.effnet", "MobileNetV2W100").Parameters);
 
     [Fact]
     public void EfficientNetV2S_fused_stages_are_single_convs_at_e1_and_expand_otherwise()

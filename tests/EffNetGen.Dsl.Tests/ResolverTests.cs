@@ -91,6 +91,16 @@ public class ResolverTests
     [InlineData(5, 0.5, DepthRounding.Round, 2)]  // 2.5 rounds half to even, like Python's round()
     [InlineData(7, 0.5, DepthRounding.Round, 4)]
     public void Repeat_rounding(int repeats, double depth, DepthRounding mode, int expected) =>
+        Assert.Equal(new[] { expected }, Rounding.ScaleRepeats(new[] { repeats }, depth, mode));
+
+    // timm's _scale_stage_depth on stages of several rows, worked by hand: the total is scaled, then shared out from
+    // the last row back, at least one each (MobileNetV3-Large's stage 4 is 1 + 1 + 2 rows).
+    [Theory]
+    [InlineData(new[] { 1, 1, 2 }, 1.0, DepthRounding.Ceil, new[] { 1, 1, 2 })]
+    [InlineData(new[] { 1, 1, 2 }, 1.5, DepthRounding.Ceil, new[] { 1, 2, 3 })] // 6: 2/4·6 = 3, 1/2·3 = 1.5 → 2, then 1
+    [InlineData(new[] { 1, 3 }, 1.2, DepthRounding.Round, new[] { 1, 4 })]      // round(4.8) = 5: 3/4·5 = 3.75 → 4, then 1
+    [InlineData(new[] { 1, 1 }, 0.5, DepthRounding.Round, new[] { 1, 1 })]      // max(1, round(1)) = 1 total, but each row keeps one
+    public void Repeats_are_shared_out_over_a_stages_rows_as_timm_does(int[] repeats, double depth, DepthRounding mode, int[] expected) =>
         Assert.Equal(expected, Rounding.ScaleRepeats(repeats, depth, mode));
 
     [Fact]

@@ -101,7 +101,7 @@ public class CachingTests
     [InlineData("efficientnet_lite.effnet")]
     [InlineData("efficientnet_edgetpu.effnet")]
     [InlineData("efficientnet_v2.effnet")]
-    [InlineData("examples/mobilenet_v2.effnet")]
+    [InlineData("mobilenet.effnet")]
     public void Compiling_a_spec_twice_gives_equal_models(string spec)
     {
         var options = SpecFileCompiler.Options(new OptionsProvider(new Dictionary<string, string>()).GlobalOptions);

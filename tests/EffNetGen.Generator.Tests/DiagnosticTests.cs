@@ -32,7 +32,7 @@ public class DiagnosticTests
         Valid.Replace("c32", "c32 act sillu"),
         new DiagnosticResult("EFF0002", DiagnosticSeverity.Error)
             .WithSpan(Path, 2, 30, 2, 35)
-            .WithArguments("activation", "sillu", " in 'stem' (did you mean 'silu'?); expected one of: silu, swish, relu, relu6, hswish, gelu"));
+            .WithArguments("activation", "sillu", " in 'stem' (did you mean 'silu'?); expected one of: silu, swish, relu, relu6, hswish, gelu, sigmoid, leaky_relu, mish"));
 
     [Fact]
     public Task Several_problems_are_all_reported() => Verify(

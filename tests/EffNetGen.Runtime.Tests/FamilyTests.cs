@@ -18,7 +18,7 @@ public class FamilyTests
     [Fact]
     public void Every_shipped_variant_instantiates_with_its_generated_parameter_count()
     {
-        Assert.Equal(32 + 3, EffNetModels.All.Count); // the shipped specs, and docs/dsl.md's showcase
+        Assert.Equal(39 + 3, EffNetModels.All.Count); // the shipped specs, and docs/dsl.md's showcase
         Assert.All(EffNetModels.All, info => Assert.Equal(info.ParameterCount, CountOnMeta(info)));
     }
 
@@ -28,8 +28,17 @@ public class FamilyTests
         Assert.Equal(parameters, CountOnMeta(EffNetModels.Find("efficientnet_v2_" + variant.ToLowerInvariant())!));
 
     [Fact]
-    public void The_MobileNetV2_example_matches_torchvision() =>
-        Assert.Equal(TorchvisionReference.MobileNetV2, CountOnMeta(EffNetModels.Find("mobilenet_v2_w100")!));
+    public void MobileNetV2_matches_torchvision() =>
+        Assert.Equal(TorchvisionReference.MobileNetV2, CountOnMeta(EffNetModels.Find("mobilenetv2_100")!));
+
+    /// <summary>The generated constant, the instantiated model's <c>parameters()</c> and timm's own count agree.</summary>
+    [Theory]
+    [MemberData(nameof(TimmReference.MobileParameterCounts), MemberType = typeof(TimmReference))]
+    public void Mobile_baselines_have_timms_parameter_counts(string model, long timm)
+    {
+        var info = EffNetModels.Find(model)!;
+        Assert.Equal((timm, timm), (info.ParameterCount, CountOnMeta(info)));
+    }
 
     [Theory]
     [MemberData(nameof(SeedCardReference.MillionsOfParameters), MemberType = typeof(SeedCardReference))]
@@ -50,7 +59,9 @@ public class FamilyTests
     [InlineData("efficientnet_lite0")]       // ReLU6, no SE, fixed stem and head
     [InlineData("efficientnet_es")]          // edge blocks with a forced input width
     [InlineData("efficientnet_v2_s")]        // fused blocks, single-conv and expanded
-    [InlineData("mobilenet_v2_w100")]        // expansion rounded to the nearest integer
+    [InlineData("mobilenetv2_100")]          // ReLU6, a head that never narrows
+    [InlineData("mobilenetv3_large_100")]    // stages of several rows, hard-sigmoid SE with ReLU inside, hidden classifier
+    [InlineData("lcnet_100")]                // activated projections, no residuals
     [InlineData("showcase_small")]           // every option: edge without skip, hswish/gelu, same padding, head times
     [InlineData("showcase_nohead")]          // no head conv
     public void One_variant_of_each_family_runs_forward_in_eval_and_training(string name)

@@ -28,6 +28,8 @@ public class InferenceTests
     [InlineData("efficientnet_lite0")]
     [InlineData("efficientnet_es")]
     [InlineData("showcase_small")]
+    [InlineData("mobilenetv3_large_100")]    // hidden classifier layer, ReLU-inside/hard-sigmoid SE, hard-swish
+    [InlineData("lcnet_100")]                // activated projections
     public void The_inference_path_matches_eval_mode_within_1e5(string name)
     {
         manual_seed(9);

@@ -27,6 +27,8 @@ public class OnnxTests
     [InlineData("efficientnet_es", 64)]
     [InlineData("efficientnet_v2_s", 64)]
     [InlineData("showcase_small", 61)]
+    [InlineData("mobilenetv3_large_100", 64)]
+    [InlineData("lcnet_100", 64)]
     public void Onnx_Runtime_output_equals_the_eval_output_within_1e4(string name, int size)
     {
         manual_seed(21);

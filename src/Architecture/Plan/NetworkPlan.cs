@@ -4,12 +4,17 @@ using System.Linq;
 
 namespace EffNetGen.Architecture;
 
+/// <summary>A hidden classifier layer: linear with bias to <paramref name="Width"/> units, then <paramref name="Activation"/>.</summary>
+public sealed record HiddenLayer(int Width, Activation Activation);
+
 /// <summary>A multi-scale feature map: the <c>features</c> child that produces it, its stride and its channels.</summary>
 public readonly record struct FeatureLevel(int Index, int Stride, int Channels);
 
 /// <summary>
 /// A resolved variant lowered to its layers: the feature extractor's units in execution order, global average pooling,
-/// dropout and the linear classifier <c>classifier.1</c> (timm's <c>classifier</c>). The resolver builds it once (with
+/// then the classifier: dropout and the linear layer <c>classifier.1</c> (timm's <c>classifier</c>), or, with a
+/// <see cref="Hidden"/> layer, <c>classifier.0</c> (timm's <c>conv_head</c>), its activation, dropout and <c>classifier.3</c>
+/// (torchvision's MobileNetV3 layout). The resolver builds it once (with
 /// <see cref="PlanBuilder"/>); the generated class builds the same value with the same builder; the C# emitter, the
 /// runtime's modules and inference path, the ONNX writer, timm's names and the cost counts all read it.
 /// </summary>
@@ -28,8 +33,14 @@ public sealed record NetworkPlan(
     double StochasticDepth,
     EquatableArray<FeatureLevel> FeatureLevels)
 {
-    /// <summary>The classifier's module path.</summary>
-    public const string Classifier = "classifier.1";
+    /// <summary>The hidden classifier layer between the pooling and the output layer, if any.</summary>
+    public HiddenLayer? Hidden { get; init; }
+
+    /// <summary>The hidden classifier layer's module path (torchvision's MobileNetV3).</summary>
+    public const string HiddenPath = "classifier.0";
+
+    /// <summary>The output layer's module path: <c>classifier.1</c> after dropout, <c>classifier.3</c> after a hidden layer.</summary>
+    public string ClassifierPath => Hidden is null ? "classifier.1" : "classifier.3";
 
     /// <summary>Image channels the stem takes.</summary>
     public int InputChannels => Units[0].InputChannels;
@@ -49,12 +60,23 @@ public sealed record NetworkPlan(
     /// <summary>Every tensor, in execution order, with its shape (BatchNorm statistics included).</summary>
     public IEnumerable<PlanTensor> Tensors() => Units.SelectMany(u => u.Layers).SelectMany(l => l.Tensors()).Concat(ClassifierTensors());
 
-    /// <summary>The linear classifier's weight and bias.</summary>
+    /// <summary>The classifier's weights and biases: the hidden layer's (timm stores it as a 1×1 convolution) and the output layer's.</summary>
     public IEnumerable<PlanTensor> ClassifierTensors()
     {
-        yield return new PlanTensor(Classifier + ".weight", "classifier.weight", new long[] { Classes, FeatureChannels }, true);
-        yield return new PlanTensor(Classifier + ".bias", "classifier.bias", new long[] { Classes }, true);
+        if (Hidden is { } hidden)
+        {
+            yield return new PlanTensor(HiddenPath + ".weight", "conv_head.weight", new long[] { hidden.Width, FeatureChannels }, true)
+            {
+                TimmShape = new long[] { hidden.Width, FeatureChannels, 1, 1 },
+            };
+            yield return new PlanTensor(HiddenPath + ".bias", "conv_head.bias", new long[] { hidden.Width }, true);
+        }
+        yield return new PlanTensor(ClassifierPath + ".weight", "classifier.weight", new long[] { Classes, ClassifierInput }, true);
+        yield return new PlanTensor(ClassifierPath + ".bias", "classifier.bias", new long[] { Classes }, true);
     }
+
+    /// <summary>Inputs of the output layer: the hidden layer's width, or the pooled features.</summary>
+    public int ClassifierInput => Hidden?.Width ?? FeatureChannels;
 
     /// <summary>Learnable parameters, as <c>parameters()</c> sums them (BatchNorm running statistics are buffers).</summary>
     public long Parameters => Units.Sum(u => u.Parameters) + ClassifierParameters;
@@ -66,7 +88,7 @@ public sealed record NetworkPlan(
     public long Macs => Units.Sum(u => u.Macs) + ClassifierMacs;
 
     /// <summary>Multiply-accumulates of the classifier for one image.</summary>
-    public long ClassifierMacs => (long)FeatureChannels * Classes;
+    public long ClassifierMacs => ((long)FeatureChannels * (Hidden?.Width ?? 0)) + ((long)ClassifierInput * Classes);
 
     /// <summary>Indices into <see cref="Units"/> of the units whose outputs are the <see cref="FeatureLevels"/> maps.</summary>
     public IReadOnlyList<int> FeatureLevelUnits() =>

@@ -27,6 +27,7 @@ public sealed class PlanBuilder
     private int _stride = 1;
     private int _stage;
     private int _index;
+    private HiddenLayer? _hidden;
 
     /// <summary>Starts the plan of network <paramref name="name"/> (its class name) at <paramref name="resolution"/>.</summary>
     public PlanBuilder(string name, int resolution, NormSettings norm, Padding padding)
@@ -53,18 +54,24 @@ public sealed class PlanBuilder
         return this;
     }
 
-    /// <summary>timm's <c>ds</c>: k×k depthwise, [SE of <paramref name="se"/> channels with <paramref name="gate"/>], linear 1×1 projection.</summary>
-    public PlanBuilder DepthwiseSeparable(int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true) =>
+    /// <summary>
+    /// timm's <c>ds</c>: k×k depthwise, [SE of <paramref name="se"/> channels with <paramref name="gate"/> and
+    /// <paramref name="seActivation"/> (null: the block's)], 1×1 projection, activated by <paramref name="pointwise"/>
+    /// (timm's <c>dsa</c>, MobileNetV1 and LCNet; linear by default).
+    /// </summary>
+    public PlanBuilder DepthwiseSeparable(int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
+        Activation? seActivation = null, Activation pointwise = Activation.None) =>
         Block(UnitKind.DepthwiseSeparable, stride, output, skip, (next, timm) =>
         {
             var layers = new List<PlanLayer> { Conv(next(), timm + "conv_dw", timm + "bn1", _channels, _channels, kernel, stride, _channels, activation) };
-            AddSqueeze(layers, next, timm, _channels, se, activation, gate);
-            layers.Add(Conv(next(), timm + "conv_pw", timm + "bn2", _channels, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
+            AddSqueeze(layers, next, timm, _channels, se, seActivation ?? activation, gate);
+            layers.Add(Conv(next(), timm + "conv_pw", timm + "bn2", _channels, output, 1, 1, 1, pointwise, SizeAfter(kernel, stride)));
             return layers;
         });
 
     /// <summary>timm's <c>ir</c>: 1×1 expansion to <paramref name="expanded"/>, k×k depthwise, [SE], linear 1×1 projection.</summary>
-    public PlanBuilder InvertedResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true) =>
+    public PlanBuilder InvertedResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
+        Activation? seActivation = null) =>
         Block(UnitKind.InvertedResidual, stride, output, skip, (next, timm) =>
         {
             var layers = new List<PlanLayer>
@@ -72,17 +79,18 @@ public sealed class PlanBuilder
                 Conv(next(), timm + "conv_pw", timm + "bn1", _channels, expanded, 1, 1, 1, activation),
                 Conv(next(), timm + "conv_dw", timm + "bn2", expanded, expanded, kernel, stride, expanded, activation),
             };
-            AddSqueeze(layers, next, timm, expanded, se, activation, gate);
+            AddSqueeze(layers, next, timm, expanded, se, seActivation ?? activation, gate);
             layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn3", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
             return layers;
         });
 
     /// <summary>timm's <c>er</c>: k×k expansion to <paramref name="expanded"/>, [SE], linear 1×1 projection.</summary>
-    public PlanBuilder EdgeResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true) =>
+    public PlanBuilder EdgeResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
+        Activation? seActivation = null) =>
         Block(UnitKind.EdgeResidual, stride, output, skip, (next, timm) =>
         {
             var layers = new List<PlanLayer> { Conv(next(), timm + "conv_exp", timm + "bn1", _channels, expanded, kernel, stride, 1, activation) };
-            AddSqueeze(layers, next, timm, expanded, se, activation, gate);
+            AddSqueeze(layers, next, timm, expanded, se, seActivation ?? activation, gate);
             layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn2", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
             return layers;
         });
@@ -103,6 +111,18 @@ public sealed class PlanBuilder
         return this;
     }
 
+    /// <summary>
+    /// A hidden classifier layer after the pooling: linear (with bias) to <paramref name="width"/>, <paramref name="activation"/>,
+    /// then the dropout and the output layer (MobileNetV3's head: torchvision's <c>classifier.0</c>, timm's <c>conv_head</c>).
+    /// </summary>
+    public PlanBuilder Hidden(int width, Activation activation)
+    {
+        Require(_stage > 0 && _index > 0 && _hidden is null, "one hidden classifier layer, after the stages");
+        Require(width >= 1, "a hidden layer has at least one unit");
+        _hidden = new HiddenLayer(width, activation);
+        return this;
+    }
+
     /// <summary>The plan, with a classifier of <paramref name="classes"/> outputs after <paramref name="dropout"/>.</summary>
     /// <param name="stochasticDepth">The last block's drop rate; block i of n gets rate · i / n.</param>
     public NetworkPlan Build(int classes, double dropout, double stochasticDepth)
@@ -111,7 +131,10 @@ public sealed class PlanBuilder
         var blocks = _units.Count(u => u.IsBlock);
         var block = 0;
         var units = _units.Select(u => u.IsBlock ? u with { DropPath = new DropPath(block++, blocks) } : u);
-        return new NetworkPlan(_name, _resolution, _norm, _padding, units.ToEquatableArray(), classes, dropout, stochasticDepth, _levels.ToEquatableArray());
+        return new NetworkPlan(_name, _resolution, _norm, _padding, units.ToEquatableArray(), classes, dropout, stochasticDepth, _levels.ToEquatableArray())
+        {
+            Hidden = _hidden,
+        };
     }
 
     private PlanBuilder Block(UnitKind kind, int stride, int output, bool skip, Func<Func<string>, string, List<PlanLayer>> layers)

@@ -5,6 +5,9 @@ namespace EffNetGen.Architecture;
 /// <summary>A tensor of a layer: our (torchvision's) state_dict name, timm's name for it, its shape, whether it is learnable.</summary>
 public sealed record PlanTensor(string Name, string TimmName, IReadOnlyList<long> Shape, bool Learnable)
 {
+    /// <summary>timm's shape of the tensor where it differs (a hidden linear layer that timm keeps as a 1×1 convolution).</summary>
+    public IReadOnlyList<long>? TimmShape { get; init; }
+
     /// <summary>The number of elements.</summary>
     public long Elements
     {

@@ -20,6 +20,15 @@ public enum Activation
 
     /// <summary>Gaussian error linear unit (exact, erf-based, as torch's default).</summary>
     GELU,
+
+    /// <summary>1 / (1 + e^−x) (timm's <c>sigmoid</c> activation).</summary>
+    Sigmoid,
+
+    /// <summary>max(0, x) + 0.01·min(0, x) (torch's and timm's default slope).</summary>
+    LeakyReLU,
+
+    /// <summary>x·tanh(softplus(x)) (timm's <c>nmi</c> blocks).</summary>
+    Mish,
 }
 
 /// <summary>The gate of a squeeze-excitation: what turns its second 1×1 convolution into per-channel scales.</summary>

@@ -54,7 +54,7 @@ internal static class DiffCommand
         for (var i = 0; i < Math.Max(a.Stages.Count, b.Stages.Count); i++)
         {
             var (sa, sb) = (i < a.Stages.Count ? a.Stages[i] : null, i < b.Stages.Count ? b.Stages[i] : null);
-            Row(Format.Count(i + 1), sa?.Channels, sb?.Channels, sa?.Repeats, sb?.Repeats,
+            Row(Format.Count((sa ?? sb)!.Index), sa?.Channels, sb?.Channels, sa?.Repeats, sb?.Repeats,
                 sa is null ? 0 : a.StageParameters(sa), sb is null ? 0 : b.StageParameters(sb), sa is null ? 0 : a.StageMacs(sa), sb is null ? 0 : b.StageMacs(sb));
         }
         var (headA, headB) = (a.Plan.Head, b.Plan.Head);

@@ -76,7 +76,7 @@ internal static class TableCommand
             table.AddPlainRow("head", $"conv {head.Spatial.Kernel}x{head.Spatial.Kernel}", Size(head.InputSize), Format.Count(head.InputChannels),
                 Format.Count(head.OutputChannels), "1", Format.Count(head.Parameters));
         }
-        table.AddPlainRow("classifier", $"linear {n.Classes}", "", Format.Count(n.Plan.FeatureChannels), Format.Count(n.Classes), "1",
+        table.AddPlainRow("classifier", n.Plan.Hidden is { } hidden ? $"linear {hidden.Width}, linear {n.Classes}" : $"linear {n.Classes}", "", Format.Count(n.Plan.FeatureChannels), Format.Count(n.Classes), "1",
             Format.Count(n.Plan.ClassifierParameters));
         return table;
     }

@@ -15,18 +15,32 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
     public static LayerSet Bind(IEnumerable<StatementSyntax> statements, string context, List<SpecDiagnostic> diagnostics)
     {
         var layers = statements.Where(s => Keywords.Layers.Contains(s.Keyword.Text)).ToList();
-        foreach (var duplicate in layers.Where(s => s.Keyword.Text != "stage").GroupBy(s => s.Keyword.Text).SelectMany(g => g.Skip(1)))
+        foreach (var duplicate in layers.Where(s => !IsRow(s)).GroupBy(s => s.Keyword.Text).SelectMany(g => g.Skip(1)))
         {
             diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, duplicate.Keyword.Span, "statement", duplicate.Keyword.Text, $" in {context}"));
         }
         var stem = layers.FirstOrDefault(s => s.Keyword.Text == "stem");
         var head = layers.FirstOrDefault(s => s.Keyword.Text == "head");
+        var rows = new List<StageSpec>();
+        foreach (var row in layers.Where(IsRow))
+        {
+            if (row.Keyword.Text == Then && rows.Count == 0)
+            {
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Missing, row.Keyword.Span, "a 'stage' row before this 'then' row", context));
+            }
+            rows.Add(BindStage(row, rows.LastOrDefault(), diagnostics));
+        }
         return new LayerSet(
             stem is null ? null : BindStem(stem, diagnostics),
-            layers.Where(s => s.Keyword.Text == "stage").Select(s => BindStage(s, diagnostics)).ToList(),
+            rows,
             head is not null,
             head is null ? null : BindHead(head, diagnostics));
     }
+
+    private const string Then = "then";
+
+    /// <summary>A row of the stage table: <c>stage</c> opens a stage, <c>then</c> adds blocks to it.</summary>
+    private static bool IsRow(StatementSyntax statement) => statement.Keyword.Text is "stage" or Then;
 
     /// <summary>This set's parts where it has them, <paramref name="fallback"/>'s otherwise.</summary>
     public LayerSet Over(LayerSet fallback) => new(
@@ -68,27 +82,42 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
             r.Has("times") ? r.Integer("times", 1, Rules.IsPositive, Rules.PositiveRequirement) : null,
             Activation(r),
             r.Choice("fixed", false, OptionTables.Switches),
-            statement.Span);
+            statement.Span)
+        {
+            Shrinks = r.Choice("shrink", true, OptionTables.Switches),
+        };
     }
 
-    private static StageSpec BindStage(StatementSyntax statement, List<SpecDiagnostic> diagnostics)
+    /// <summary>
+    /// A <c>stage</c> row, or a <c>then</c> row, which keeps the stride (s1) and takes what it does not say — kernel,
+    /// expansion, channels, SE, activation, forced input, skip, activated projection — from the row before it.
+    /// </summary>
+    private static StageSpec BindStage(StatementSyntax statement, StageSpec? previous, List<SpecDiagnostic> diagnostics)
     {
         var kind = CheckType(statement, BlockKinds.ByName.Keys, diagnostics) ? BlockKinds.ByName[statement.Subject!.Text] : BlockKind.MBConv;
-        var r = new OptionReader("'stage'", statement.Options, OptionTables.Stage, diagnostics);
+        var continues = statement.Keyword.Text == Then;
+        var inherited = continues ? previous : null;
+        var r = new OptionReader($"'{statement.Keyword.Text}'", statement.Options, continues ? OptionTables.Then : OptionTables.Stage, diagnostics);
+        int Integer(string key, int? from, System.Func<int, bool> valid, string requirement) =>
+            from is { } value ? r.Integer(key, value, valid, requirement) : r.RequiredInteger(key, statement.Span, valid, requirement);
         var stage = new StageSpec(
             kind,
-            r.RequiredInteger("k", statement.Span, Rules.IsKernel, Rules.KernelRequirement),
-            r.RequiredInteger("s", statement.Span, Rules.IsStride, Rules.StrideRequirement),
-            r.Number("e", 1, v => v >= 1 && v <= 1000, "must be in [1, 1000]"),
-            r.RequiredInteger("c", statement.Span, Rules.IsPositive, Rules.PositiveRequirement),
-            r.RequiredInteger("r", statement.Span, Rules.IsPositive, Rules.PositiveRequirement),
-            r.Number("se", 0, v => v > 0 && v <= 1, "must be in (0, 1]"),
-            Activation(r),
-            r.Has("fc") ? r.Integer("fc", 1, Rules.IsPositive, Rules.PositiveRequirement) : null,
-            r.Has("skip") ? r.Choice("skip", true, OptionTables.Switches) : null,
-            r.Choice("fixed", false, OptionTables.Switches),
-            statement.Span);
-        if (stage.ForcedInput is not null && kind != BlockKind.Edge)
+            Integer("k", inherited?.Kernel, Rules.IsKernel, Rules.KernelRequirement),
+            continues ? r.Integer("s", 1, s => s == 1, "must be 1: only a stage's first row changes the stride") : Integer("s", null, Rules.IsStride, Rules.StrideRequirement),
+            kind == BlockKind.DepthwiseSeparable ? 1 : r.Number("e", inherited?.Expansion ?? 1, v => v >= 1 && v <= 1000, "must be in [1, 1000]"),
+            Integer("c", inherited?.Channels, Rules.IsPositive, Rules.PositiveRequirement),
+            continues ? r.Integer("r", 1, Rules.IsPositive, Rules.PositiveRequirement) : Integer("r", null, Rules.IsPositive, Rules.PositiveRequirement),
+            r.Number("se", inherited?.SeRatio ?? 0, v => v >= 0 && v <= 1, "must be in [0, 1] (0: none)"),
+            r.Has("act") ? r.Choice("act", Architecture.Activation.SiLU, OptionTables.Activations) : inherited?.Activation,
+            r.Has("fc") ? r.Integer("fc", 1, Rules.IsPositive, Rules.PositiveRequirement) : inherited?.ForcedInput,
+            r.Has("skip") ? r.Choice("skip", true, OptionTables.Switches) : inherited?.Skip,
+            r.Choice("fixed", inherited?.FixedRepeats ?? false, OptionTables.Switches),
+            statement.Span)
+        {
+            Continues = continues,
+            PointwiseActivation = r.Choice("pw_act", inherited?.PointwiseActivation ?? false, OptionTables.Switches),
+        };
+        if (r.Has("fc") && kind != BlockKind.Edge)
         {
             r.Reject("fc", "forced input channels only apply to 'edge' blocks");
         }
@@ -96,11 +125,15 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
         {
             r.Reject("e", "a 'dsconv' block has no expansion");
         }
+        if (r.Has("pw_act") && kind != BlockKind.DepthwiseSeparable)
+        {
+            r.Reject("pw_act", "only a 'dsconv' block's projection can be activated");
+        }
         if (kind == BlockKind.Fused && stage.Expansion == 1 && stage.SeRatio > 0)
         {
             r.Reject("se", "a 'fused' block with e1 is a single convolution and has no squeeze-excitation");
         }
-        return stage;
+        return kind == BlockKind.Edge || stage.ForcedInput is null ? stage : stage with { ForcedInput = null };
     }
 
     private static Activation? Activation(OptionReader r) =>

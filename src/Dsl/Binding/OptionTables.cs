@@ -22,6 +22,7 @@ internal static class OptionTables
     {
         ["act"] = "activation", ["padding"] = "padding", ["se_base"] = "squeeze-excitation base",
         ["se_round"] = "squeeze-excitation rounding", ["expand_round"] = "expansion rounding", ["se_gate"] = "squeeze-excitation gate",
+        ["se_act"] = "squeeze-excitation activation",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Preprocess = new Dictionary<string, string>
@@ -46,7 +47,7 @@ internal static class OptionTables
 
     public static readonly IReadOnlyDictionary<string, string> Classifier = new Dictionary<string, string>
     {
-        ["classes"] = "number of classes",
+        ["classes"] = "number of classes", ["hidden"] = "hidden layer width", ["act"] = "hidden layer activation",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Regularization = new Dictionary<string, string>
@@ -81,14 +82,22 @@ internal static class OptionTables
     public static readonly IReadOnlyDictionary<string, string> Head = new Dictionary<string, string>
     {
         ["k"] = "kernel size", ["c"] = "output channels", ["times"] = "multiple of the last stage's channels",
-        ["act"] = "activation", ["fixed"] = "fixed width",
+        ["act"] = "activation", ["fixed"] = "fixed width", ["shrink"] = "narrower with a width below 1",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Stage = new Dictionary<string, string>
     {
         ["k"] = "kernel size", ["s"] = "stride", ["e"] = "expansion ratio", ["c"] = "output channels",
         ["r"] = "repeats", ["se"] = "squeeze-excitation ratio", ["act"] = "activation", ["fc"] = "forced input channels",
-        ["skip"] = "residual connection", ["fixed"] = "fixed repeats",
+        ["skip"] = "residual connection", ["fixed"] = "fixed repeats", ["pw_act"] = "activated projection",
+    };
+
+    /// <summary>A <c>then</c> row: a stage row's options but the stage-wide ones (repeats scaling).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Then = new Dictionary<string, string>
+    {
+        ["k"] = "kernel size", ["s"] = "stride", ["e"] = "expansion ratio", ["c"] = "output channels",
+        ["r"] = "repeats", ["se"] = "squeeze-excitation ratio", ["act"] = "activation", ["fc"] = "forced input channels",
+        ["skip"] = "residual connection", ["pw_act"] = "activated projection",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Variant = new Dictionary<string, string>
@@ -96,7 +105,7 @@ internal static class OptionTables
         ["width"] = "width multiplier", ["depth"] = "depth multiplier", ["resolution"] = "input resolution",
         ["phi"] = "compound coefficient", ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate",
         ["crop"] = "evaluation crop fraction", ["norm"] = "BatchNorm settings", ["expect"] = "contract",
-        ["training"] = "training recipe",
+        ["training"] = "training recipe", ["model"] = "model name",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Expect = new Dictionary<string, string>
@@ -107,7 +116,8 @@ internal static class OptionTables
     public static readonly IReadOnlyDictionary<string, Activation> Activations = new Dictionary<string, Activation>
     {
         ["silu"] = Activation.SiLU, ["swish"] = Activation.SiLU, ["relu"] = Activation.ReLU, ["relu6"] = Activation.ReLU6,
-        ["hswish"] = Activation.HardSwish, ["gelu"] = Activation.GELU,
+        ["hswish"] = Activation.HardSwish, ["gelu"] = Activation.GELU, ["sigmoid"] = Activation.Sigmoid,
+        ["leaky_relu"] = Activation.LeakyReLU, ["mish"] = Activation.Mish,
     };
 
     public static readonly IReadOnlyDictionary<string, DepthRounding> DepthRoundings = new Dictionary<string, DepthRounding>
@@ -132,7 +142,7 @@ internal static class OptionTables
 
     public static readonly IReadOnlyDictionary<string, SeRounding> SeRoundings = new Dictionary<string, SeRounding>
     {
-        ["floor"] = SeRounding.Floor, ["round"] = SeRounding.Round,
+        ["floor"] = SeRounding.Floor, ["round"] = SeRounding.Round, ["divisor"] = SeRounding.Divisor,
     };
 
     public static readonly IReadOnlyDictionary<string, ExpandRounding> ExpandRoundings = new Dictionary<string, ExpandRounding>

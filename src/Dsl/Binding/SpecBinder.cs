@@ -22,7 +22,7 @@ public static class SpecBinder
     private static readonly ScalingSpec DefaultScaling = new(1.2, 1.1, 1.15, 8, null, DepthRounding.Ceil, 224);
     // timm's and torchvision's ImageNet evaluation: bicubic, crop 0.875 (resize 256 for 224), ImageNet statistics.
     private static readonly PreprocessSpec DefaultPreprocess = new(Interpolation.Bicubic, Normalization.ImageNet, 0.875);
-    private static readonly DefaultsSpec DefaultBlocks = new(Activation.SiLU, Padding.Symmetric, SeBase.Input, SeRounding.Floor, ExpandRounding.Divisor, Gate.Sigmoid);
+    private static readonly DefaultsSpec DefaultBlocks = new(Activation.SiLU, Padding.Symmetric, SeBase.Input, SeRounding.Floor, ExpandRounding.Divisor, Gate.Sigmoid, null);
 
     /// <summary>Binds every family of <paramref name="syntax"/>.</summary>
     public static BindResult Bind(SpecSyntax syntax)
@@ -69,8 +69,8 @@ public static class SpecBinder
             r.Number("crop", DefaultPreprocess.CropPct, v => v > 0 && v <= 1, "must be in (0, 1]"))) ?? DefaultPreprocess;
         var modelPrefix = Settings(single, "naming", OptionTables.Naming, diagnostics, r => r.Word("prefix", ""))
             is { Length: > 0 } prefix ? prefix : family.Name.Text.ToLowerInvariant() + "_";
-        var classes = Settings(single, "classifier", OptionTables.Classifier, diagnostics,
-            r => (int?)r.Integer("classes", 1000, Rules.IsPositive, Rules.PositiveRequirement)) ?? 1000;
+        var (classes, hidden) = Settings(single, "classifier", OptionTables.Classifier, diagnostics, r => ((int, HiddenLayer?)?)(
+            r.Integer("classes", 1000, Rules.IsPositive, Rules.PositiveRequirement), BindHidden(r, defaults.Activation))) ?? (1000, null);
         var (dropout, stochasticDepth) = Settings(single, "regularization", OptionTables.Regularization, diagnostics,
             r => ((double, double)?)(r.Number("dropout", 0.2, Rules.IsRate, Rules.RateRequirement), r.Number("stochastic_depth", 0.2, Rules.IsRate, Rules.RateRequirement)))
             ?? (0.2, 0.2);
@@ -84,7 +84,10 @@ public static class SpecBinder
         var familyLayers = LayerSet.Bind(family.Statements, context, diagnostics);
         var variantDefaults = new VariantDefaults(scaling, norm, dropout, stochasticDepth, training, familyLayers);
         var variants = BindVariants(family, variantDefaults, diagnostics);
-        return new FamilySpec(family.Name.Text, ns?.Text, modelPrefix, scaling, defaults, preprocess, classes, variants.ToEquatableArray(), family.Span);
+        return new FamilySpec(family.Name.Text, ns?.Text, modelPrefix, scaling, defaults, preprocess, classes, variants.ToEquatableArray(), family.Span)
+        {
+            Hidden = hidden,
+        };
     }
 
     /// <summary>Statements that may appear at most once, by keyword; duplicates are reported.</summary>
@@ -143,7 +146,22 @@ public static class SpecBinder
         r.Choice("se_base", DefaultBlocks.SeBase, OptionTables.SeBases),
         r.Choice("se_round", DefaultBlocks.SeRounding, OptionTables.SeRoundings),
         r.Choice("expand_round", DefaultBlocks.ExpandRounding, OptionTables.ExpandRoundings),
-        r.Choice("se_gate", DefaultBlocks.SeGate, OptionTables.Gates));
+        r.Choice("se_gate", DefaultBlocks.SeGate, OptionTables.Gates),
+        r.Has("se_act") ? r.Choice("se_act", Activation.ReLU, OptionTables.Activations) : null);
+
+    /// <summary><c>classifier { hidden 1280  act hswish }</c>: a hidden layer (activated like the blocks unless <c>act</c> says otherwise).</summary>
+    private static HiddenLayer? BindHidden(OptionReader r, Activation blocks)
+    {
+        if (!r.Has("hidden"))
+        {
+            if (r.Has("act"))
+            {
+                r.Reject("act", "only a hidden layer ('hidden') has an activation");
+            }
+            return null;
+        }
+        return new HiddenLayer(r.Integer("hidden", 1, Rules.IsPositive, Rules.PositiveRequirement), r.Choice("act", blocks, OptionTables.Activations));
+    }
 
     /// <summary>The class the generator lists every model in; no variant may be named like it.</summary>
     private const string RegistryClassName = "EffNetModels";
@@ -192,6 +210,7 @@ public static class SpecBinder
                 Layout = Complete(layers, statement, diagnostics),
                 Expectations = expectations,
                 Training = training,
+                ModelName = r.Has("model") ? r.Word("model", name.Text.ToLowerInvariant()) : null,
             });
         }
         if (variants.Count == 0 && names.Count == 0)

@@ -57,6 +57,9 @@ public enum SeRounding
 
     /// <summary>round-half-even(expanded × ratio / expansion) (timm: <c>round(mid_chs * se_ratio / exp_ratio)</c>).</summary>
     Round,
+
+    /// <summary>To a multiple of the divisor, like any channel count (timm's MobileNetV3: <c>round_channels(mid_chs * 0.25)</c>).</summary>
+    Divisor,
 }
 
 /// <summary>How an MBConv block's expanded width is rounded.</summary>

@@ -13,7 +13,8 @@ public sealed record ScalingSpec(
 
 /// <summary>Family-wide block conventions; stages may override the activation.</summary>
 /// <param name="SeGate">The squeeze-excitation gate of every block.</param>
-public sealed record DefaultsSpec(Activation Activation, Padding Padding, SeBase SeBase, SeRounding SeRounding, ExpandRounding ExpandRounding, Gate SeGate);
+/// <param name="SeActivation">The activation inside every squeeze-excitation; null: the block's (timm's <c>force_act_layer</c>).</param>
+public sealed record DefaultsSpec(Activation Activation, Padding Padding, SeBase SeBase, SeRounding SeRounding, ExpandRounding ExpandRounding, Gate SeGate, Activation? SeActivation);
 
 /// <summary>Evaluation preprocessing: resize (shorter side to resolution / crop) with <paramref name="Interpolation"/>, centre crop, normalise.</summary>
 public sealed record PreprocessSpec(Interpolation Interpolation, Normalization Normalization, double CropPct);
@@ -22,9 +23,16 @@ public sealed record PreprocessSpec(Interpolation Interpolation, Normalization N
 /// <param name="Channels">Output channels, scaled by width unless <paramref name="Fixed"/>.</param>
 /// <param name="LastMultiple">Head only: channels = this × the last stage's channels (torchvision's 4×), instead of <paramref name="Channels"/>.</param>
 /// <param name="Activation">Null: the family default.</param>
-public sealed record ConvSpec(int Kernel, int Stride, int Channels, int? LastMultiple, Activation? Activation, bool Fixed, SourceSpan Span);
+public sealed record ConvSpec(int Kernel, int Stride, int Channels, int? LastMultiple, Activation? Activation, bool Fixed, SourceSpan Span)
+{
+    /// <summary>False: a width multiplier below 1 leaves the channels as they are, one above 1 scales them (<c>max(c, scaled c)</c>, MobileNetV2's and TinyNet's head).</summary>
+    public bool Shrinks { get; init; } = true;
+}
 
-/// <summary>One row of the stage table: a block repeated <see cref="Repeats"/> times.</summary>
+/// <summary>
+/// One row of the stage table: a block repeated <see cref="Repeats"/> times. A stage is a <c>stage</c> row and the
+/// <c>then</c> rows after it (<see cref="Continues"/>): several block definitions, as timm's stage lists.
+/// </summary>
 /// <param name="SeRatio">0: no squeeze-excitation.</param>
 /// <param name="Activation">Null: the family default.</param>
 /// <param name="ForcedInput">Edge blocks: the expansion width derives from this (scaled) width instead of the input (timm's <c>fc</c>).</param>
@@ -42,7 +50,14 @@ public sealed record StageSpec(
     int? ForcedInput,
     bool? Skip,
     bool FixedRepeats,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>A <c>then</c> row: more blocks of the stage the row before opened.</summary>
+    public bool Continues { get; init; }
+
+    /// <summary><c>dsconv</c>: the pointwise projection is activated too (timm's <c>dsa</c>: MobileNetV1, LCNet).</summary>
+    public bool PointwiseActivation { get; init; }
+}
 
 /// <summary>A network's layers: stem, stage table and head (null: no head conv).</summary>
 public sealed record LayoutSpec(ConvSpec Stem, EquatableArray<StageSpec> Stages, ConvSpec? Head);
@@ -69,6 +84,9 @@ public sealed record VariantSpec(
     /// <summary>What the spec says the resolved variant must be; checked after resolution.</summary>
     public EquatableArray<Expectation> Expectations { get; init; }
 
+    /// <summary>The model name <c>EffNetModels.Create</c> accepts, when the variant names it (<c>model mobilenetv2_100</c>); null: the family's prefix and the variant name.</summary>
+    public string? ModelName { get; init; }
+
     /// <summary>The training recipe; null when neither the variant nor its family has a <c>training</c> section.</summary>
     public TrainingRecipe? Training { get; init; }
 }
@@ -84,4 +102,8 @@ public sealed record FamilySpec(
     PreprocessSpec Preprocess,
     int Classes,
     EquatableArray<VariantSpec> Variants,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>A hidden classifier layer between the pooling and the output layer (MobileNetV3); not scaled by width.</summary>
+    public HiddenLayer? Hidden { get; init; }
+}

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using EffNetGen.Dsl.Model;
 
@@ -12,7 +13,7 @@ public static class NetworkResolver
     {
         var (stages, plan) = Build(family, variant, variant.Width, variant.Depth, variant.Resolution);
         var network = new ResolvedNetwork(
-            family.Name, variant.Name, family.ModelPrefix + variant.Name.ToLowerInvariant(), family.Namespace, variant.Width, variant.Depth,
+            family.Name, variant.Name, variant.ModelName ?? family.ModelPrefix + variant.Name.ToLowerInvariant(), family.Namespace, variant.Width, variant.Depth,
             new PreprocessSettings(variant.Resolution, variant.CropPct ?? family.Preprocess.CropPct, family.Preprocess.Interpolation, family.Preprocess.Normalization),
             stages, plan, Training: variant.Training);
         if (variant.Phi is not { } phi)
@@ -37,27 +38,58 @@ public static class NetworkResolver
         var stemChannels = layout.Stem.Fixed ? layout.Stem.Channels : Scale(layout.Stem.Channels);
         var plan = new PlanBuilder(family.Name + variant.Name, resolution, variant.Norm, defaults.Padding)
             .Stem(stemChannels, layout.Stem.Kernel, layout.Stem.Stride, layout.Stem.Activation ?? defaults.Activation);
-        var stages = layout.Stages.Select((spec, i) => new ResolvedStage(
-            i + 1, spec.Kind, spec.Kernel, spec.Stride, spec.Expansion, Scale(spec.Channels),
-            spec.FixedRepeats ? spec.Repeats : Rounding.ScaleRepeats(spec.Repeats, depth, scaling.DepthRounding), spec.SeRatio)).ToEquatableArray();
-
+        var stages = new List<ResolvedStage>();
         var channels = stemChannels;
-        foreach (var (spec, stage) in layout.Stages.Zip(stages, (spec, stage) => (spec, stage)))
+        foreach (var rows in Stages(layout.Stages))
         {
             plan.Stage();
-            for (var j = 0; j < stage.Repeats; j++)
+            var index = stages.Count == 0 ? 1 : stages[stages.Count - 1].Index + 1;
+            var repeats = rows[0].FixedRepeats ? rows.Select(r => r.Repeats).ToArray() : Rounding.ScaleRepeats(rows.Select(r => r.Repeats).ToList(), depth, scaling.DepthRounding);
+            var first = 0;
+            foreach (var (spec, count) in rows.Zip(repeats, (spec, count) => (spec, count)))
             {
-                // Only a stage's first block changes stride and channels (torchvision, timm, TF alike).
-                AddBlock(plan, spec, channels, stage.Channels, j == 0 ? spec.Stride : 1, defaults, scaling.Divisor, Scale);
-                channels = stage.Channels;
+                var stage = new ResolvedStage(index, spec.Kind, spec.Kernel, spec.Stride, spec.Expansion, Scale(spec.Channels), count, spec.SeRatio, first);
+                for (var j = 0; j < count; j++)
+                {
+                    // Only a stage's first block changes stride (torchvision, timm, TF alike).
+                    AddBlock(plan, spec, channels, stage.Channels, first + j == 0 ? spec.Stride : 1, defaults, scaling.Divisor, Scale);
+                    channels = stage.Channels;
+                }
+                stages.Add(stage);
+                first += count;
             }
         }
         if (layout.Head is { } head)
         {
-            var headChannels = head.LastMultiple is { } multiple ? multiple * channels : head.Fixed ? head.Channels : Scale(head.Channels);
+            var headChannels = head.LastMultiple is { } multiple ? multiple * channels
+                : head.Fixed ? head.Channels
+                : head.Shrinks ? Scale(head.Channels) : Math.Max(head.Channels, Scale(head.Channels));
             plan.Head(headChannels, head.Kernel, head.Activation ?? defaults.Activation);
         }
-        return (stages, plan.Build(family.Classes, variant.Dropout, variant.StochasticDepth));
+        if (family.Hidden is { } hidden)
+        {
+            plan.Hidden(hidden.Width, hidden.Activation);
+        }
+        return (stages.ToEquatableArray(), plan.Build(family.Classes, variant.Dropout, variant.StochasticDepth));
+    }
+
+    /// <summary>The stage table's rows grouped by stage: a <c>stage</c> row and the <c>then</c> rows after it.</summary>
+    private static IEnumerable<List<StageSpec>> Stages(IEnumerable<StageSpec> rows)
+    {
+        var stage = new List<StageSpec>();
+        foreach (var row in rows)
+        {
+            if (!row.Continues && stage.Count > 0)
+            {
+                yield return stage;
+                stage = new List<StageSpec>();
+            }
+            stage.Add(row);
+        }
+        if (stage.Count > 0)
+        {
+            yield return stage;
+        }
     }
 
     /// <summary>
@@ -70,40 +102,45 @@ public static class NetworkResolver
         int Expand(double basis) => defaults.ExpandRounding == ExpandRounding.Nearest
             ? (int)Math.Round(basis * spec.Expansion, MidpointRounding.ToEven)
             : Rounding.RoundChannels(basis * spec.Expansion, divisor);
-        int? Squeeze(int expanded) => spec.SeRatio > 0 ? SqueezeWidth(input, expanded, spec, defaults) : null;
-        var (activation, skip) = (spec.Activation ?? defaults.Activation, spec.Skip != false);
+        int? Squeeze(int expanded) => spec.SeRatio > 0 ? SqueezeWidth(input, expanded, spec, defaults, divisor) : null;
+        var (activation, skip, se) = (spec.Activation ?? defaults.Activation, spec.Skip != false, defaults.SeActivation);
         switch (spec.Kind)
         {
             case BlockKind.MBConv when Expand(input) is var expanded && expanded != input:
-                plan.InvertedResidual(expanded, output, spec.Kernel, stride, activation, Squeeze(expanded), defaults.SeGate, skip);
+                plan.InvertedResidual(expanded, output, spec.Kernel, stride, activation, Squeeze(expanded), defaults.SeGate, skip, se);
                 break;
             case BlockKind.MBConv or BlockKind.DepthwiseSeparable:
-                plan.DepthwiseSeparable(output, spec.Kernel, stride, activation, Squeeze(input), defaults.SeGate, skip);
+                plan.DepthwiseSeparable(output, spec.Kernel, stride, activation, Squeeze(input), defaults.SeGate, skip, se,
+                    spec.PointwiseActivation ? activation : Activation.None);
                 break;
             case BlockKind.Fused when spec.Expansion == 1:
                 plan.ConvNormAct(output, spec.Kernel, stride, activation, skip);
                 break;
             case BlockKind.Fused:
-                plan.EdgeResidual(Expand(input), output, spec.Kernel, stride, activation, Squeeze(Expand(input)), defaults.SeGate, skip);
+                plan.EdgeResidual(Expand(input), output, spec.Kernel, stride, activation, Squeeze(Expand(input)), defaults.SeGate, skip, se);
                 break;
             default:
                 var edge = Expand(spec.ForcedInput is { } forced ? scale(forced) : input);
-                plan.EdgeResidual(edge, output, spec.Kernel, stride, activation, Squeeze(edge), defaults.SeGate, skip);
+                plan.EdgeResidual(edge, output, spec.Kernel, stride, activation, Squeeze(edge), defaults.SeGate, skip, se);
                 break;
         }
     }
 
-    /// <summary>The squeeze width, by the family's SE convention.</summary>
-    private static int SqueezeWidth(int input, int expanded, StageSpec spec, DefaultsSpec defaults)
+    /// <summary>
+    /// The squeeze width, by the family's SE convention: the ratio of the block's input (torchvision:
+    /// <c>max(1, input // 4)</c>; timm: the ratio over the expansion, of the expanded width) or of the expanded width
+    /// (timm's <c>se_from_exp</c>), floored, rounded half to even, or rounded to the divisor (MobileNetV3); at least 1.
+    /// </summary>
+    private static int SqueezeWidth(int input, int expanded, StageSpec spec, DefaultsSpec defaults, int divisor)
     {
-        var width = (defaults.SeBase, defaults.SeRounding) switch
+        var exact = defaults.SeBase == SeBase.Expanded ? expanded * spec.SeRatio
+            : defaults.SeRounding == SeRounding.Floor ? input * spec.SeRatio
+            : expanded * (spec.SeRatio / spec.Expansion);
+        var width = defaults.SeRounding switch
         {
-            // torchvision: max(1, input_channels // 4) for ratio 0.25.
-            (SeBase.Input, SeRounding.Floor) => Math.Floor(input * spec.SeRatio),
-            // timm: the ratio is divided by the expansion, then applied to the expanded width and rounded.
-            (SeBase.Input, SeRounding.Round) => Math.Round(expanded * (spec.SeRatio / spec.Expansion), MidpointRounding.ToEven),
-            (SeBase.Expanded, SeRounding.Floor) => Math.Floor(expanded * spec.SeRatio),
-            _ => Math.Round(expanded * spec.SeRatio, MidpointRounding.ToEven),
+            SeRounding.Floor => Math.Floor(exact),
+            SeRounding.Round => Math.Round(exact, MidpointRounding.ToEven),
+            _ => Rounding.RoundChannels(exact, divisor),
         };
         return Math.Max(1, (int)width);
     }

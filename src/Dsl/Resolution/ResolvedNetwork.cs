@@ -7,8 +7,11 @@ namespace EffNetGen.Dsl.Resolution;
 // A variant with compound scaling applied: its stage table (what the spec said, scaled) and its layer-level plan
 // (what gets built). Every count and width below is read from the plan.
 
-/// <summary>A row of the resolved stage table: the spec's stage with scaled channels and repeats.</summary>
-public sealed record ResolvedStage(int Index, BlockKind Kind, int Kernel, int Stride, double Expansion, int Channels, int Repeats, double SeRatio);
+/// <summary>
+/// A row of the resolved stage table: the spec's row with scaled channels and repeats, in stage <paramref name="Index"/>
+/// (1-based, <c>features.{Index}</c>), whose blocks start at the stage's block <paramref name="FirstBlock"/>.
+/// </summary>
+public sealed record ResolvedStage(int Index, BlockKind Kind, int Kernel, int Stride, double Expansion, int Channels, int Repeats, double SeRatio, int FirstBlock = 0);
 
 /// <summary>A fully resolved variant.</summary>
 /// <param name="ModelName">timm/torchvision-style name, e.g. <c>efficientnet_b0</c>.</param>
@@ -48,8 +51,8 @@ public sealed record ResolvedNetwork(
     /// <summary>Multiply-accumulates of one forward pass of one image at <see cref="Resolution"/>.</summary>
     public long Macs => Plan.Macs;
 
-    /// <summary>The blocks of <paramref name="stage"/>.</summary>
-    public IEnumerable<PlanUnit> Blocks(ResolvedStage stage) => Plan.Blocks(stage.Index);
+    /// <summary>The blocks of <paramref name="stage"/>'s row.</summary>
+    public IEnumerable<PlanUnit> Blocks(ResolvedStage stage) => Plan.Blocks(stage.Index).Skip(stage.FirstBlock).Take(stage.Repeats);
 
     /// <summary>Learnable parameters of <paramref name="stage"/>'s blocks.</summary>
     public long StageParameters(ResolvedStage stage) => Blocks(stage).Sum(b => b.Parameters);

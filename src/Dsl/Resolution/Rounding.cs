@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using EffNetGen.Dsl.Model;
 
 namespace EffNetGen.Dsl.Resolution;
@@ -21,12 +23,29 @@ public static class Rounding
         return rounded < 0.9 * channels ? rounded + divisor : rounded;
     }
 
-    /// <summary>Blocks of a depth-scaled stage: ceil, or round-half-even but at least 1 (timm), of <c>repeats × depth</c>.</summary>
-    public static int ScaleRepeats(int repeats, double depth, DepthRounding rounding) => rounding switch
+    /// <summary>
+    /// Blocks of each row of a depth-scaled stage (timm's <c>_scale_stage_depth</c>): the stage's total repeats scaled —
+    /// ceil, or round-half-even but at least 1 — then shared out in proportion from the last row back (at least one
+    /// each), so a stage's first row is the last to grow. One row: <c>ceil(r × d)</c>, as the paper and torchvision.
+    /// </summary>
+    public static int[] ScaleRepeats(IReadOnlyList<int> repeats, double depth, DepthRounding rounding)
     {
-        DepthRounding.Ceil => (int)Math.Ceiling(repeats * depth),
-        _ => Math.Max(1, (int)Math.Round(repeats * depth, MidpointRounding.ToEven)),
-    };
+        var total = repeats.Sum();
+        var scaled = rounding switch
+        {
+            DepthRounding.Ceil => (int)Math.Ceiling(total * depth),
+            _ => Math.Max(1, (int)Math.Round(total * depth, MidpointRounding.ToEven)),
+        };
+        var result = new int[repeats.Count];
+        for (var i = repeats.Count - 1; i >= 0; i--)
+        {
+            // Python: max(1, round(r / num_repeat * num_repeat_scaled)), in that order of operations.
+            result[i] = Math.Max(1, (int)Math.Round((double)repeats[i] / total * scaled, MidpointRounding.ToEven));
+            total -= repeats[i];
+            scaled -= result[i];
+        }
+        return result;
+    }
 
     /// <summary>A resolution from the compound-scaling formula: the nearest multiple of 8 (half to even), at least 8.</summary>
     public static int RoundResolution(double resolution) =>

@@ -15,7 +15,7 @@ public static class Keywords
     public static readonly IReadOnlyList<string> Settings = new[] { "scaling", "norm", "defaults", "classifier", "regularization", "naming", "preprocess", "training" };
 
     /// <summary>Followed by a layer type and inline options (<c>stage mbconv k3 s1 …</c>).</summary>
-    public static readonly IReadOnlyList<string> Layers = new[] { "stem", "stage", "head" };
+    public static readonly IReadOnlyList<string> Layers = new[] { "stem", "stage", "then", "head" };
 
     /// <summary><c>variant Name { … }</c>.</summary>
     public const string Variant = "variant";

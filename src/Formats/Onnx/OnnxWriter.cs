@@ -57,9 +57,13 @@ public static class OnnxWriter
         }
         var pooled = graph.Node("GlobalAveragePool", "avgpool", new[] { x });
         var flat = graph.Node("Flatten", "flatten", new[] { pooled }, new OnnxAttribute("axis", Int: 1));
-        var weight = Initializer(graph, weights, NetworkPlan.Classifier + ".weight", new long[] { plan.Classes, plan.FeatureChannels });
-        var bias = Initializer(graph, weights, NetworkPlan.Classifier + ".bias", new long[] { plan.Classes });
-        graph.Node("Gemm", "logits", new[] { flat, weight, bias }, new OnnxAttribute("transB", Int: 1));
+        var linear = plan.ClassifierTensors().Select(t => Initializer(graph, weights, t.Name, t.Shape.ToArray())).ToList();
+        if (plan.Hidden is { } hidden)
+        {
+            var projected = graph.Node("Gemm", NetworkPlan.HiddenPath, new[] { flat, linear[0], linear[1] }, new OnnxAttribute("transB", Int: 1));
+            flat = Activate(graph, NetworkPlan.HiddenPath, hidden.Activation, projected);
+        }
+        graph.Node("Gemm", "logits", new[] { flat, linear[linear.Count - 2], linear[linear.Count - 1] }, new OnnxAttribute("transB", Int: 1));
         graph.Output("logits", "batch", plan.Classes);
         Save(path, plan.Name, graph);
     }
@@ -133,6 +137,13 @@ public static class OnnxWriter
         Activation.ReLU => graph.Node("Relu", $"{name}.relu", new[] { x }),
         Activation.ReLU6 => graph.Node("Clip", $"{name}.relu6", new[] { x, graph.Constant($"{name}.relu6.min", 0), graph.Constant($"{name}.relu6.max", 6) }),
         Activation.HardSwish => graph.Node("HardSwish", $"{name}.hardswish", new[] { x }),
+        Activation.Sigmoid => graph.Node("Sigmoid", $"{name}.sigmoid", new[] { x }),
+        Activation.LeakyReLU => graph.Node("LeakyRelu", $"{name}.leaky_relu", new[] { x }, new OnnxAttribute("alpha", Float: 0.01f)),
+        // Mish has an ONNX operator only from opset 18: x · tanh(softplus(x)).
+        Activation.Mish => graph.Node("Mul", $"{name}.mish", new[]
+        {
+            x, graph.Node("Tanh", $"{name}.mish.tanh", new[] { graph.Node("Softplus", $"{name}.mish.softplus", new[] { x }) }),
+        }),
         // GELU (exact, as torch's default): x · ½ · (1 + erf(x / √2)); ONNX has a Gelu operator only from opset 20.
         _ => graph.Node("Mul", $"{name}.gelu", new[]
         {

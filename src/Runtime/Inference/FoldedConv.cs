@@ -93,6 +93,9 @@ internal sealed class FoldedConv : IDisposable
         Activation.ReLU => x.relu_(),
         Activation.ReLU6 => x.hardtanh_(0, 6),
         Activation.HardSwish => x.hardswish_(),
+        Activation.Sigmoid => x.sigmoid_(),
+        Activation.LeakyReLU => x.leaky_relu_(0.01),
+        Activation.Mish => Replace(x, nn.functional.mish(x)),
         _ => Replace(x, x.gelu_()),
     };
 

@@ -18,6 +18,7 @@ public sealed class InferenceModel : IDisposable
     private readonly IReadOnlyList<Step> _steps;
     private readonly Tensor _classifierWeight;
     private readonly Tensor _classifierBias;
+    private readonly (Tensor Weight, Tensor Bias, Activation Activation)? _hidden;
 
     private readonly bool _channelsLast;
 
@@ -33,6 +34,10 @@ public sealed class InferenceModel : IDisposable
             .ToList();
         _classifierWeight = model.ClassifierLinear.weight!.detach().clone();
         _classifierBias = model.ClassifierLinear.bias!.detach().clone();
+        if (model.ClassifierHidden is { } hidden)
+        {
+            _hidden = (hidden.weight!.detach().clone(), hidden.bias!.detach().clone(), model.Plan.Hidden!.Activation);
+        }
     }
 
     /// <summary>Logits for <paramref name="input"/> [N, C, H, W]; the caller owns the result.</summary>
@@ -60,7 +65,11 @@ public sealed class InferenceModel : IDisposable
             x.Dispose();
             x = h;
         }
-        using var pooled = x.mean(new long[] { 2, 3 });
+        var pooled = x.mean(new long[] { 2, 3 });
+        if (_hidden is var (weight, bias, activation))
+        {
+            pooled = FoldedConv.Activate(nn.functional.linear(pooled, weight, bias), activation);
+        }
         return nn.functional.linear(pooled, _classifierWeight, _classifierBias).MoveToOuterDisposeScope();
     }
 
@@ -74,6 +83,8 @@ public sealed class InferenceModel : IDisposable
         }
         _classifierWeight.Dispose();
         _classifierBias.Dispose();
+        _hidden?.Weight.Dispose();
+        _hidden?.Bias.Dispose();
     }
 
     private sealed record Op(FoldedConv? Conv, FoldedSqueeze? Squeeze);

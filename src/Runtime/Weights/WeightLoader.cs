@@ -61,7 +61,7 @@ public static class WeightLoader
         var unexpected = checkpoint.Names.Where(k => !target.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var adapted = target.Keys.Where(k => Stored(k) && IsAdaptableInput(checkpoint.ShapeOf(k)!, target[k].shape))
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var mismatched = target.Keys.Where(k => Stored(k) && !adapted.Contains(k) && !target[k].shape.SequenceEqual(checkpoint.ShapeOf(k)!))
+        var mismatched = target.Keys.Where(k => Stored(k) && !adapted.Contains(k) && !Shapes.Fit(checkpoint.ShapeOf(k)!, target[k].shape))
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
         if (options.Strict && missing.Count + unexpected.Count + mismatched.Count > 0)
         {
@@ -76,7 +76,7 @@ public static class WeightLoader
             foreach (var name in loadable)
             {
                 var (file, entry) = checkpoint.Locate(name);
-                var value = ConvertTo(file.ReadTensor(entry.Name), target[name]);
+                var value = Reshaped(ConvertTo(file.ReadTensor(entry.Name), target[name]), target[name].shape);
                 staged.Add((target[name], adapted.Contains(name) ? AdaptInput(value, target[name].shape[1]) : value));
             }
             using (no_grad())
@@ -124,6 +124,19 @@ public static class WeightLoader
             using var repeated = weight.repeat(1, repeats, 1, 1);
             using var cut = repeated[.., ..(int)channels];
             return cut * (3.0 / channels);
+        }
+    }
+
+    /// <summary><paramref name="value"/> in <paramref name="shape"/> when <see cref="Shapes.Fit"/> let it load with trailing ones more or less.</summary>
+    private static Tensor Reshaped(Tensor value, long[] shape)
+    {
+        if (value.shape.Length == shape.Length)
+        {
+            return value;
+        }
+        using (value)
+        {
+            return value.reshape(shape);
         }
     }
 

@@ -30,6 +30,8 @@ public class ReferenceLogitsTests
     [InlineData("timm", "tf_efficientnet_b0", "tf_efficientnet_b0")]
     [InlineData("timm", "efficientnet_lite0", "efficientnet_lite0")]
     [InlineData("timm", "efficientnet_es", "efficientnet_es")]
+    [InlineData("timm", "mobilenetv3_large_100", "mobilenetv3_large_100")] // hidden layer stored as timm's 1×1 conv_head
+    [InlineData("timm", "lcnet_100", "lcnet_100")]
     public void Every_path_reproduces_the_references_logits(string source, string referenceModel, string model)
     {
         var fixture = new ReferenceFixture(source, referenceModel);
