@@ -103,17 +103,18 @@ internal static class SpecFiles
 
     /// <summary>
     /// The classes the specs generate (in <paramref name="defaultNamespace"/> where a spec names none), after writing
-    /// EFF0003 for each type more than one file generates, as the source generator reports it; null when there is one.
+    /// EFF0003 for each type or model name more than one variant generates, as the source generator reports it; null
+    /// when there is one.
     /// </summary>
     public static IReadOnlyList<GeneratedModel>? Models(IEnumerable<LoadedSpec> specs, string defaultNamespace, TextWriter output)
     {
         var models = specs.SelectMany(s => GeneratedModel.For(s.Compilation, s.Path, defaultNamespace)).ToList();
-        var duplicates = GeneratedSources.DuplicateTypes(models);
-        foreach (var model in models.Where(m => duplicates.Contains(m.FullTypeName)))
+        var conflicts = GeneratedSources.FindConflicts(models);
+        foreach (var diagnostic in models.SelectMany(m => conflicts.Diagnostics(m).Select(d => d.ToString(m.SpecPath))))
         {
-            output.WriteLine(GeneratedSources.DuplicateType(model).ToString(model.SpecPath));
+            output.WriteLine(diagnostic);
         }
-        return duplicates.Count == 0 ? models : null;
+        return conflicts == Conflicts.None ? models : null;
     }
 
     /// <summary>All resolved networks of all files, in file then spec order.</summary>

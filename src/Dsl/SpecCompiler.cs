@@ -41,6 +41,7 @@ public static class SpecCompiler
         var diagnostics = bound.Diagnostics.ToList();
         foreach (var family in bound.Families)
         {
+            diagnostics.AddRange(RoundedChannels(family));
             foreach (var variant in family.Variants)
             {
                 if (ResolutionLimits.Problem(family, variant, budget) is { } problem)
@@ -94,6 +95,27 @@ public static class SpecCompiler
                 network.Resolution.ToString(CultureInfo.InvariantCulture), stride.ToString(CultureInfo.InvariantCulture));
         }
     }
+
+    /// <summary>
+    /// EFF0105 (opt-in) for each layer whose spec'd width the divisor changes even at width 1 (<c>c30</c> → 32), once per
+    /// row of the family and its variants.
+    /// </summary>
+    private static IEnumerable<SpecDiagnostic> RoundedChannels(FamilySpec family)
+    {
+        var (divisor, minimum) = (family.Scaling.Divisor, family.Scaling.MinChannels);
+        var layers = family.Variants.SelectMany(v => new[] { ("'stem'", v.Layout.Stem.Channels, v.Layout.Stem.Fixed, v.Layout.Stem.Span) }
+            .Concat(v.Layout.Stages.Select(s => ($"'{(s.Continues ? "then" : "stage")}' row", s.Channels, false, s.Span)))
+            .Concat(v.Layout.Head is { LastMultiple: null } head ? new[] { ("'head'", head.Channels, head.Fixed, head.Span) } : Enumerable.Empty<(string, int, bool, Text.SourceSpan)>()));
+        foreach (var (what, channels, isFixed, span) in layers.Distinct())
+        {
+            if (!isFixed && Rounding.RoundChannels(channels, divisor, minimum) is var rounded && rounded != channels)
+            {
+                yield return SpecDiagnostic.Create(DiagnosticCatalog.ChannelsRounded, span, what, Invariant(channels), Invariant(divisor), Invariant(rounded));
+            }
+        }
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

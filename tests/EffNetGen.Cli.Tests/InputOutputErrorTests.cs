@@ -45,7 +45,26 @@ public class InputOutputErrorTests
 
         Assert.Equal(1, exitCode);
         var lines = output.Trim().Split('\n');
-        Assert.Equal(new[] { a, b }.Select(path => $"{path}(1,1): error EFF0003: Duplicate generated type 'EffNetGen.Models.FA' (more than one .effnet file of this project defines it)"), lines);
+        const string Where = " (more than one variant of this project's .effnet files defines it, ignoring case; none of them is generated)";
+        Assert.Equal(new[] { a, b }.SelectMany(path => new[]
+        {
+            $"{path}(1,1): error EFF0003: Duplicate generated type 'EffNetGen.Models.FA'" + Where,
+            $"{path}(1,1): error EFF0003: Duplicate model name 'f_a' of FA" + Where,
+        }), lines);
+    }
+
+    [Fact]
+    public void Check_reports_a_model_name_two_families_produce_in_both_files()
+    {
+        using var temp = new TempDirectory();
+        var a = temp.Write("a.effnet", SampleSpecs.Minimal);
+        var b = temp.Write("b.effnet", SampleSpecs.Minimal.Replace("family F", "family G").Replace("variant A {", "variant A { model f_a "));
+
+        var (exitCode, output, _) = CliRunner.Run("check", a, b);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(new[] { $"{a}(1,1): error EFF0003: Duplicate model name 'f_a' of FA", $"{b}(1,1): error EFF0003: Duplicate model name 'f_a' of GA" },
+            output.Trim().Split('\n').Select(line => line.Substring(0, line.IndexOf(" (", System.StringComparison.Ordinal))));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Linq;
+using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Dsl.Resolution;
 using EffNetGen.Tests.Shared;
 
@@ -116,6 +117,30 @@ public class ValidationTests
         Assert.Empty(Compile("resolution 32", "resolution 33").Diagnostics);
         AssertSingle(Compile("resolution 32", "resolution 33", includeOptIn: true), "EFF0103", 5, 3,
             "Variant 'A' has resolution 33, not a multiple of the network's total stride 2");
+    }
+
+    [Theory]
+    [InlineData("variant A { phi 1 width 1.2 }", 21, "width 1.2: the explicit value wins over the width phi gives, 1.1")]
+    [InlineData("variant A { phi 2 depth 1 }", 21, "depth 1: the explicit value wins over the depth phi gives, 1.44")]
+    public void An_explicit_multiplier_next_to_phi_is_a_warning(string variant, int column, string message)
+    {
+        var result = Compile(Variant, variant.Replace("}", "resolution 32 }"));
+        var warning = Assert.Single(result.Diagnostics, d => d.Id == "EFF0104");
+        Assert.Equal((Severity.Warning, 5, column), (warning.Severity, warning.Span.Line, warning.Span.Column));
+        Assert.EndsWith(message, warning.Message);
+        Assert.Single(result.Networks);
+    }
+
+    [Fact]
+    public void A_baseline_width_the_divisor_changes_is_an_opt_in_remark()
+    {
+        var spec = SampleSpecs.Minimal.Replace("c16 r1", "c30 r1");
+        Assert.Empty(SpecCompiler.Compile(spec).Diagnostics);
+
+        var remark = Assert.Single(SpecCompiler.Compile(spec, includeOptIn: true).Diagnostics);
+        Assert.Equal(("EFF0105", Severity.Info, 3, 3), (remark.Id, remark.Severity, remark.Span.Line, remark.Span.Column));
+        Assert.Equal("'stage' row asks for 30 channels; rounded to a multiple of 8 the baseline has 32", remark.Message);
+        Assert.True(SpecCompiler.Compile(spec, includeOptIn: true).Succeeded);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class CachingTests
     private static readonly string[] AllSteps =
     {
         TrackingNames.Options, TrackingNames.SpecFiles, TrackingNames.Compiled,
-        TrackingNames.Diagnostics, TrackingNames.Models, TrackingNames.DuplicateTypes, TrackingNames.Registry,
+        TrackingNames.Diagnostics, TrackingNames.Models, TrackingNames.Conflicts, TrackingNames.Registry,
     };
 
     private static readonly InMemoryText SpecA = new("/p/a.effnet", GeneratorHarness.ShippedSpec("efficientnet.effnet"));

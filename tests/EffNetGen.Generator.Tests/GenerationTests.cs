@@ -139,9 +139,42 @@ public class GenerationTests
 
         Assert.Null(result.Results.Single().Exception);
         // Both files are told, neither wins silently; nothing ambiguous is generated.
-        Assert.Equal(20, result.Diagnostics.Count(d => d.Id == "EFF0003")); // 10 variants, reported in both files
+        Assert.Equal(40, result.Diagnostics.Count(d => d.Id == "EFF0003")); // 10 variants, their types and model names, in both files
         Assert.Equal(2, result.Diagnostics.Count(d => d.GetMessage(CultureInfo.InvariantCulture).StartsWith("Duplicate generated type 'Sample.Models.EfficientNetB0'")));
         Assert.Empty(result.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void Two_families_producing_one_model_name_are_an_error_in_both_files_and_neither_is_registered()
+    {
+        const string Other = """
+            family Mine {
+              stem conv k3 s2 c8
+              stage mbconv k3 s1 e1 c8 r1
+              head conv k1 c16
+              variant B0 { resolution 32  model EfficientNet_B0 }
+            }
+            """;
+        var (result, _, _) = GeneratorHarness.Run(ShippedSpec(), new InMemoryText("/project/mine.effnet", Other));
+
+        var clashes = result.Diagnostics.Where(d => d.Id == "EFF0003").ToList();
+        Assert.Equal(new[] { "/project/mine.effnet", "/project/specs/efficientnet.effnet" }, clashes.Select(d => d.Location.GetLineSpan().Path).Order(System.StringComparer.Ordinal));
+        Assert.All(clashes, d => Assert.StartsWith("Duplicate model name", d.GetMessage(CultureInfo.InvariantCulture)));
+        var sources = result.Results.Single().GeneratedSources;
+        Assert.DoesNotContain(sources, s => s.HintName.Contains("EfficientNetB0") || s.HintName.Contains("MineB0"));
+        Assert.DoesNotContain("\"efficientnet_b0\"", sources.Single(s => s.HintName.EndsWith("EffNetModels.g.cs")).SourceText.ToString());
+    }
+
+    [Fact]
+    public void Variants_whose_names_differ_only_in_case_are_reported_instead_of_failing_the_generator()
+    {
+        var spec = GeneratorHarness.ShippedSpec("efficientnet.effnet").Replace("variant B1 {", "variant b0 {");
+        var (result, _, _) = GeneratorHarness.Run(new InMemoryText("/project/efficientnet.effnet", spec));
+
+        Assert.Null(result.Results.Single().Exception);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "CS8785");
+        Assert.Contains(result.Diagnostics, d => d.Id == "EFF0003" && d.GetMessage(CultureInfo.InvariantCulture).Contains("'Sample.Models.EfficientNetb0'"));
+        Assert.Contains(result.Results.Single().GeneratedSources, s => s.HintName.Contains("EfficientNetB2"));
     }
 
     private static string RunUnder(CultureInfo culture)

@@ -38,7 +38,7 @@ internal static class GenerateCommand
 
             var directory = parse.GetRequiredValue(outputDirectory);
             var written = models.Select(m => (m.HintName, Source: ModelEmitter.Emit(m))).ToList();
-            if (!parse.GetValue(noRegistry) && GeneratedSources.Registry(rootNamespace, models, EquatableArray<string>.Empty) is { } registry)
+            if (!parse.GetValue(noRegistry) && GeneratedSources.Registry(rootNamespace, models, Conflicts.None) is { } registry)
             {
                 written.Add(registry);
             }

@@ -220,21 +220,29 @@ public static class SpecBinder
         return variants;
     }
 
-    /// <summary>
-    /// Width, depth and resolution: explicit values win; otherwise <c>phi</c> gives beta^phi, alpha^phi
-    /// and the base resolution × gamma^phi rounded to a multiple of 8; otherwise the baseline's.
-    /// </summary>
     private static EquatableArray<Expectation> BindExpectations(OptionReader r) =>
         new[] { r.Expectation("params", "parameters"), r.Expectation("macs", "MACs") }
             .Where(e => e is not null).Select(e => e!).ToEquatableArray();
 
     private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Width, depth and resolution: explicit values win (with a warning next to <c>phi</c>); otherwise <c>phi</c> gives
+    /// beta^phi, alpha^phi and the base resolution × gamma^phi rounded to a multiple of 8; otherwise the baseline's.
+    /// </summary>
     private static VariantSpec BindMultipliers(OptionReader r, ScalingSpec scaling, string name, StatementSyntax statement)
     {
         double? phi = r.Has("phi") ? r.Number("phi", 0, v => v >= 0 && v <= 20, "must be in [0, 20]") : null;
         var width = r.Number("width", phi is { } pw ? Math.Pow(scaling.Beta, pw) : 1.0, v => v > 0, "must be > 0");
         var depth = r.Number("depth", phi is { } pd ? Math.Pow(scaling.Alpha, pd) : 1.0, v => v > 0, "must be > 0");
+        foreach (var (key, value, coefficient) in new[] { ("width", width, scaling.Beta), ("depth", depth, scaling.Alpha) })
+        {
+            if (phi is { } given && r.Has(key))
+            {
+                r.Warn(key, DiagnosticCatalog.PhiMultiplier, name, Invariant(given), key, Invariant(value),
+                    Math.Pow(coefficient, given).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
         var predicted = phi is { } pr ? Rounding.RoundResolution(scaling.BaseResolution * Math.Pow(scaling.Gamma, pr)) : scaling.BaseResolution;
         var resolution = r.Integer("resolution", predicted, Rules.IsPositive, Rules.PositiveRequirement);
         if (phi is { } p && r.Has("resolution") && resolution != predicted)

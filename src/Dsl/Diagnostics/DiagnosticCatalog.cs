@@ -10,6 +10,9 @@ public enum Severity
 
     /// <summary>Build fails.</summary>
     Error,
+
+    /// <summary>A remark (opt-in checks): shown, never a warning.</summary>
+    Info,
 }
 
 /// <summary>One entry of the catalogue: stable ID, title, message format (<see cref="string.Format(string, object[])"/>).</summary>
@@ -80,6 +83,16 @@ public static class DiagnosticCatalog
         "EFF0103", Severity.Warning, "Resolution is not a multiple of the total stride",
         "Variant '{0}' has resolution {1}, not a multiple of the network's total stride {2}: feature maps are rounded up at each stride", EnabledByDefault: false);
 
+    /// <summary>A variant gives <c>phi</c> and also an explicit width or depth, which overrides what phi implies.</summary>
+    public static readonly DiagnosticDescriptor PhiMultiplier = new(
+        "EFF0104", Severity.Warning, "Explicit multiplier overrides phi",
+        "Variant '{0}' declares phi {1} and {2} {3}: the explicit value wins over the {2} phi gives, {4}");
+
+    /// <summary>Opt-in: a baseline channel count that rounding to the divisor changes before any scaling.</summary>
+    public static readonly DiagnosticDescriptor ChannelsRounded = new(
+        "EFF0105", Severity.Info, "Baseline width changed by the divisor",
+        "{0} asks for {1} channels; rounded to a multiple of {2} the baseline has {3}", EnabledByDefault: false);
+
     /// <summary>The generator itself failed; reported instead of crashing the compiler.</summary>
     public static readonly DiagnosticDescriptor InternalError = new(
         "EFF0099", Severity.Error, "EffNetGen internal error", "EffNetGen failed to process this spec: {0}");
@@ -88,7 +101,7 @@ public static class DiagnosticCatalog
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         SyntaxError, UnknownName, Duplicate, Missing, InvalidValue, InvalidName, ResidualNeverApplies, ContractViolated,
-        BudgetExceeded, ScalingConstants, PhiResolution, ResolutionStride, InternalError,
+        BudgetExceeded, ScalingConstants, PhiResolution, ResolutionStride, PhiMultiplier, ChannelsRounded, InternalError,
     };
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>

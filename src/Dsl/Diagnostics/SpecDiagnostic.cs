@@ -18,7 +18,7 @@ public sealed record SpecDiagnostic(string Id, Severity Severity, EquatableArray
 
     /// <summary>Formatted like a compiler message: <c>file(line,col): error EFF0001: …</c>.</summary>
     public string ToString(string path) =>
-        $"{path}({Span.Line},{Span.Column}): {(Severity == Severity.Error ? "error" : "warning")} {Id}: {Message}";
+        $"{path}({Span.Line},{Span.Column}): {Severity.ToString().ToLowerInvariant()} {Id}: {Message}";
 
     /// <inheritdoc />
     public override string ToString() => ToString("<spec>");

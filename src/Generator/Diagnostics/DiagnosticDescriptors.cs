@@ -18,7 +18,12 @@ public static class DiagnosticDescriptors
             d.Title,
             d.MessageFormat,
             Category,
-            d.Severity == Severity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+            d.Severity switch
+            {
+                Severity.Error => DiagnosticSeverity.Error,
+                Severity.Warning => DiagnosticSeverity.Warning,
+                _ => DiagnosticSeverity.Info,
+            },
             isEnabledByDefault: d.EnabledByDefault,
             helpLinkUri: d.HelpLink));
 
