@@ -190,7 +190,7 @@ public static class ModelEmitter
         if (plan.Hidden is { } hidden)
         {
             w.Line($"        // {NetworkPlan.HiddenPath}: hidden classifier layer, {Literal.Of(plan.FeatureChannels)} -> {Literal.Of(hidden.Width)}")
-             .Line($"        .Hidden({Literal.Of(hidden.Width)}, {Act(hidden.Activation)})");
+             .Line($"        .Hidden({Literal.Of(hidden.Width)}, {Act(hidden.Activation)}{(hidden.Norm ? ", norm: true" : "")})");
         }
         w.Line("        .Build(NumClasses, Dropout, StochasticDepthRate);")
          .Line();
@@ -228,8 +228,19 @@ public static class ModelEmitter
             : "";
         // The builder adds the residual whenever the shape allows; say so only where the spec turned it off.
         var noSkip = !b.Residual && PlanUnit.KeepsShape(c.Stride, b.InputChannels, b.OutputChannels) ? ", skip: false" : "";
-        var last = b.Convolutions[b.Convolutions.Length - 1];
-        var pointwise = b.Kind == UnitKind.DepthwiseSeparable && last.Activation != Activation.None ? $", pointwise: {Act(last.Activation)}" : "";
-        return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, kernel: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, {Act(c.Activation)}{se}{noSkip}{pointwise})";
+        var convs = b.Convolutions;
+        var pointwise = b.Kind == UnitKind.DepthwiseSeparable && convs[convs.Length - 1].Activation != Activation.None ? $", pointwise: {Act(convs[convs.Length - 1].Activation)}" : "";
+        if (b.Kind == UnitKind.UniversalInvertedResidual)
+        {
+            var (start, middle, end) = b.DepthwiseKernels;
+            var stride = convs.Max(conv => conv.Stride);
+            return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, stride: {Literal.Of(stride)}, {Act(convs.First(conv => !conv.IsDepthwise).Activation)}, "
+                + $"startKernel: {Literal.Of(start)}, middleKernel: {Literal.Of(middle)}, endKernel: {Literal.Of(end)}{se}{noSkip})";
+        }
+        // Mixed convolutions (MixNet): the depthwise one's kernels, the 1×1 expansion's and projection's groups.
+        var mixed = string.Concat(new[] { ("kernels", c), ("expandKernels", b.Kind == UnitKind.InvertedResidual ? convs[0] : null), ("projectKernels", convs[convs.Length - 1]) }
+            .Where(m => m.Item2 is { IsMixed: true })
+            .Select(m => $", {m.Item1}: new[] {{ {string.Join(", ", m.Item2!.Kernels.Select(k => Literal.Of(k)))} }}"));
+        return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, kernel: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, {Act(c.Activation)}{se}{noSkip}{pointwise}{mixed})";
     }
 }

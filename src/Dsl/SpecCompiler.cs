@@ -49,7 +49,18 @@ public static class SpecCompiler
                     diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.BudgetExceeded, variant.Span, variant.Name, problem));
                     continue;
                 }
-                var network = NetworkResolver.Resolve(family, variant);
+                ResolvedNetwork network;
+                try
+                {
+                    network = NetworkResolver.Resolve(family, variant);
+                }
+                catch (System.InvalidOperationException e)
+                {
+                    // A rule of the plan the binder cannot see before widths are known (a mixed convolution with more
+                    // kernels than channels, mixed kernels with 'same' padding).
+                    diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidValue, variant.Span, $"variant '{variant.Name}'", e.Message));
+                    continue;
+                }
                 var errors = Check(variant, network, budget).ToList();
                 diagnostics.AddRange(errors);
                 if (errors.All(d => d.Severity != Severity.Error))

@@ -75,15 +75,18 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Dropout and the output layer (torchvision's EfficientNet: <c>classifier.1</c>), or, after a hidden layer, linear,
-    /// activation, dropout, output layer (torchvision's MobileNetV3: <c>classifier.0</c> … <c>classifier.3</c>).
+    /// [BatchNorm,] activation, dropout, output layer (torchvision's MobileNetV3: <c>classifier.0</c> … <c>classifier.3</c>).
     /// </summary>
     private static nn.Module<Tensor, Tensor> CreateClassifier(NetworkPlan plan, nn.Module<Tensor, Tensor> dropout, Linear output, Device? device) =>
         plan.Hidden is { } hidden
-            ? nn.Sequential(
-                nn.Linear(plan.FeatureChannels, hidden.Width, device: device),
-                Activations.Create(hidden.Activation) ?? nn.Identity(),
-                dropout,
-                output)
+            ? nn.Sequential(new[]
+                {
+                    nn.Linear(plan.FeatureChannels, hidden.Width, hasBias: !hidden.Norm, device: device),
+                    hidden.Norm ? nn.BatchNorm1d(hidden.Width, eps: plan.Norm.Eps, momentum: plan.Norm.Momentum, device: device) : null,
+                    Activations.Create(hidden.Activation) ?? nn.Identity(),
+                    dropout,
+                    output,
+                }.OfType<nn.Module<Tensor, Tensor>>().ToList())
             : nn.Sequential(dropout, output);
 
     /// <summary>The modules of the plan's units, each stage's blocks in a <c>Sequential</c> of its own.</summary>
@@ -166,6 +169,9 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     /// <summary>The hidden classifier layer before the output layer, if the plan has one.</summary>
     public Linear? ClassifierHidden => _plan.Hidden is null ? null : (Linear)_classifier.named_children().First().module;
 
+    /// <summary>The hidden classifier layer's BatchNorm, if it has one.</summary>
+    public BatchNorm1d? ClassifierHiddenNorm => _plan.Hidden is { Norm: true } ? (BatchNorm1d)_classifier.named_children().ElementAt(1).module : null;
+
     /// <summary>Stops (or restarts) gradients for everything but the classifier, to train only the classifier.</summary>
     public void FreezeBackbone(bool frozen = true)
     {
@@ -184,7 +190,7 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         base.train(on);
         if (on && FreezeBatchNorm)
         {
-            foreach (var norm in modules().OfType<BatchNorm2d>())
+            foreach (var norm in modules().OfType<BatchNorm>())
             {
                 norm.eval();
             }
@@ -213,7 +219,7 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
                 case Blocks.Conv2dSame conv:
                     InitializeConvolution(conv.weight, conv.bias);
                     break;
-                case BatchNorm2d norm:
+                case BatchNorm norm:
                     nn.init.ones_(norm.weight);
                     nn.init.zeros_(norm.bias);
                     break;

@@ -18,7 +18,7 @@ public class FamilyTests
     [Fact]
     public void Every_shipped_variant_instantiates_with_its_generated_parameter_count()
     {
-        Assert.Equal(39 + 3, EffNetModels.All.Count); // the shipped specs, and docs/dsl.md's showcase
+        Assert.Equal(42 + 3, EffNetModels.All.Count); // the shipped specs, and docs/dsl.md's showcase
         Assert.All(EffNetModels.All, info => Assert.Equal(info.ParameterCount, CountOnMeta(info)));
     }
 
@@ -62,6 +62,8 @@ public class FamilyTests
     [InlineData("mobilenetv2_100")]          // ReLU6, a head that never narrows
     [InlineData("mobilenetv3_large_100")]    // stages of several rows, hard-sigmoid SE with ReLU inside, hidden classifier
     [InlineData("lcnet_100")]                // activated projections, no residuals
+    [InlineData("mixnet_s")]                 // mixed depthwise kernels, 1×1 groups
+    [InlineData("mobilenetv4_conv_small")]   // universal inverted residuals, a hidden layer with BatchNorm
     [InlineData("showcase_small")]           // every option: edge without skip, hswish/gelu, same padding, head times
     [InlineData("showcase_nohead")]          // no head conv
     public void One_variant_of_each_family_runs_forward_in_eval_and_training(string name)

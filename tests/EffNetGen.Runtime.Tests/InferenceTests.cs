@@ -30,6 +30,8 @@ public class InferenceTests
     [InlineData("showcase_small")]
     [InlineData("mobilenetv3_large_100")]    // hidden classifier layer, ReLU-inside/hard-sigmoid SE, hard-swish
     [InlineData("lcnet_100")]                // activated projections
+    [InlineData("mixnet_s")]                 // mixed kernels folded into one kernel, 1×1 groups
+    [InlineData("mobilenetv4_conv_small")]   // universal inverted residuals, BatchNorm after the hidden layer
     public void The_inference_path_matches_eval_mode_within_1e5(string name)
     {
         manual_seed(9);

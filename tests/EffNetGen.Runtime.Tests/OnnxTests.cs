@@ -29,6 +29,8 @@ public class OnnxTests
     [InlineData("showcase_small", 61)]
     [InlineData("mobilenetv3_large_100", 64)]
     [InlineData("lcnet_100", 64)]
+    [InlineData("mixnet_s", 64)]
+    [InlineData("mobilenetv4_conv_small", 64)]
     public void Onnx_Runtime_output_equals_the_eval_output_within_1e4(string name, int size)
     {
         manual_seed(21);

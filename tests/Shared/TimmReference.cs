@@ -18,5 +18,8 @@ public static class TimmReference
         { "lcnet_100", 2_953_800 },
         { "tinynet_a", 6_187_972 },
         { "efficientnetv2_rw_s", 23_941_296 },
+        { "mixnet_s", 4_134_606 },
+        { "mixnet_l", 7_329_252 },
+        { "mobilenetv4_conv_small", 3_774_024 },
     };
 }

@@ -4,8 +4,11 @@ using System.Linq;
 
 namespace EffNetGen.Architecture;
 
-/// <summary>A hidden classifier layer: linear with bias to <paramref name="Width"/> units, then <paramref name="Activation"/>.</summary>
-public sealed record HiddenLayer(int Width, Activation Activation);
+/// <summary>
+/// A hidden classifier layer: linear to <paramref name="Width"/> units with a bias (MobileNetV3), or without one and
+/// then BatchNorm when <paramref name="Norm"/> (MobileNetV4), then <paramref name="Activation"/>.
+/// </summary>
+public sealed record HiddenLayer(int Width, Activation Activation, bool Norm = false);
 
 /// <summary>A multi-scale feature map: the <c>features</c> child that produces it, its stride and its channels.</summary>
 public readonly record struct FeatureLevel(int Index, int Stride, int Channels);
@@ -39,8 +42,14 @@ public sealed record NetworkPlan(
     /// <summary>The hidden classifier layer's module path (torchvision's MobileNetV3).</summary>
     public const string HiddenPath = "classifier.0";
 
-    /// <summary>The output layer's module path: <c>classifier.1</c> after dropout, <c>classifier.3</c> after a hidden layer.</summary>
-    public string ClassifierPath => Hidden is null ? "classifier.1" : "classifier.3";
+    /// <summary>The hidden layer's BatchNorm module path, when it has one.</summary>
+    public const string HiddenNormPath = "classifier.1";
+
+    /// <summary>
+    /// The output layer's module path: <c>classifier.1</c> after dropout; after a hidden layer <c>classifier.3</c>
+    /// (linear, activation, dropout) or <c>classifier.4</c> (linear, BatchNorm, activation, dropout).
+    /// </summary>
+    public string ClassifierPath => Hidden is null ? "classifier.1" : Hidden.Norm ? "classifier.4" : "classifier.3";
 
     /// <summary>Image channels the stem takes.</summary>
     public int InputChannels => Units[0].InputChannels;
@@ -69,7 +78,17 @@ public sealed record NetworkPlan(
             {
                 TimmShape = new long[] { hidden.Width, FeatureChannels, 1, 1 },
             };
-            yield return new PlanTensor(HiddenPath + ".bias", "conv_head.bias", new long[] { hidden.Width }, true);
+            if (hidden.Norm)
+            {
+                foreach (var (statistic, learnable) in new[] { ("weight", true), ("bias", true), ("running_mean", false), ("running_var", false) })
+                {
+                    yield return new PlanTensor($"{HiddenNormPath}.{statistic}", $"norm_head.{statistic}", new long[] { hidden.Width }, learnable);
+                }
+            }
+            else
+            {
+                yield return new PlanTensor(HiddenPath + ".bias", "conv_head.bias", new long[] { hidden.Width }, true);
+            }
         }
         yield return new PlanTensor(ClassifierPath + ".weight", "classifier.weight", new long[] { Classes, ClassifierInput }, true);
         yield return new PlanTensor(ClassifierPath + ".bias", "classifier.bias", new long[] { Classes }, true);
@@ -82,7 +101,7 @@ public sealed record NetworkPlan(
     public long Parameters => Units.Sum(u => u.Parameters) + ClassifierParameters;
 
     /// <summary>Learnable parameters of the classifier.</summary>
-    public long ClassifierParameters => ClassifierTensors().Sum(t => t.Elements);
+    public long ClassifierParameters => ClassifierTensors().Where(t => t.Learnable).Sum(t => t.Elements);
 
     /// <summary>Multiply-accumulates of one image at <see cref="Resolution"/>: every convolution, SE gate and the classifier.</summary>
     public long Macs => Units.Sum(u => u.Macs) + ClassifierMacs;

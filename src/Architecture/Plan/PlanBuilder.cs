@@ -57,32 +57,76 @@ public sealed class PlanBuilder
     /// <summary>
     /// timm's <c>ds</c>: k×k depthwise, [SE of <paramref name="se"/> channels with <paramref name="gate"/> and
     /// <paramref name="seActivation"/> (null: the block's)], 1×1 projection, activated by <paramref name="pointwise"/>
-    /// (timm's <c>dsa</c>, MobileNetV1 and LCNet; linear by default).
+    /// (timm's <c>dsa</c>, MobileNetV1 and LCNet; linear by default). <paramref name="kernels"/>: a mixed depthwise
+    /// convolution (MixNet; <paramref name="kernel"/> is then ignored); <paramref name="projectKernels"/>: a mixed projection.
     /// </summary>
     public PlanBuilder DepthwiseSeparable(int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
-        Activation? seActivation = null, Activation pointwise = Activation.None) =>
+        Activation? seActivation = null, Activation pointwise = Activation.None, int[]? kernels = null, int[]? projectKernels = null) =>
         Block(UnitKind.DepthwiseSeparable, stride, output, skip, (next, timm) =>
         {
-            var layers = new List<PlanLayer> { Conv(next(), timm + "conv_dw", timm + "bn1", _channels, _channels, kernel, stride, _channels, activation) };
+            var layers = new List<PlanLayer> { Conv(next(), timm + "conv_dw", timm + "bn1", _channels, _channels, kernel, stride, _channels, activation, kernels: kernels) };
             AddSqueeze(layers, next, timm, _channels, se, seActivation ?? activation, gate);
-            layers.Add(Conv(next(), timm + "conv_pw", timm + "bn2", _channels, output, 1, 1, 1, pointwise, SizeAfter(kernel, stride)));
+            layers.Add(Conv(next(), timm + "conv_pw", timm + "bn2", _channels, output, 1, 1, 1, pointwise, SizeAfter(kernel, stride), projectKernels));
             return layers;
         });
 
-    /// <summary>timm's <c>ir</c>: 1×1 expansion to <paramref name="expanded"/>, k×k depthwise, [SE], linear 1×1 projection.</summary>
+    /// <summary>
+    /// timm's <c>ir</c>: 1×1 expansion to <paramref name="expanded"/>, k×k depthwise, [SE], linear 1×1 projection; the
+    /// kernel lists make a convolution mixed (MixNet: <paramref name="kernels"/> for the depthwise one, 1×1 groups for
+    /// <paramref name="expandKernels"/> and <paramref name="projectKernels"/>).
+    /// </summary>
     public PlanBuilder InvertedResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
-        Activation? seActivation = null) =>
+        Activation? seActivation = null, int[]? kernels = null, int[]? expandKernels = null, int[]? projectKernels = null) =>
         Block(UnitKind.InvertedResidual, stride, output, skip, (next, timm) =>
         {
             var layers = new List<PlanLayer>
             {
-                Conv(next(), timm + "conv_pw", timm + "bn1", _channels, expanded, 1, 1, 1, activation),
-                Conv(next(), timm + "conv_dw", timm + "bn2", expanded, expanded, kernel, stride, expanded, activation),
+                Conv(next(), timm + "conv_pw", timm + "bn1", _channels, expanded, 1, 1, 1, activation, kernels: expandKernels),
+                Conv(next(), timm + "conv_dw", timm + "bn2", expanded, expanded, kernel, stride, expanded, activation, kernels: kernels),
             };
             AddSqueeze(layers, next, timm, expanded, se, seActivation ?? activation, gate);
-            layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn3", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
+            layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn3", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride), projectKernels));
             return layers;
         });
+
+    /// <summary>
+    /// MobileNetV4's universal inverted residual (timm's <c>uir</c>): [k×k depthwise on the input, no activation], 1×1
+    /// expansion, [k×k depthwise], [SE], linear 1×1 projection, [k×k depthwise on the output, no activation]; a kernel of
+    /// 0 leaves its convolution out. The stride goes to the middle convolution, else the first, else the last.
+    /// </summary>
+    public PlanBuilder UniversalInvertedResidual(int expanded, int output, int stride, Activation activation, int startKernel = 0, int middleKernel = 0, int endKernel = 0,
+        int? se = null, Gate gate = Gate.Sigmoid, bool skip = true, Activation? seActivation = null)
+    {
+        Require(stride == 1 || startKernel + middleKernel + endKernel > 0, "a strided universal inverted residual has a depthwise convolution");
+        return Block(UnitKind.UniversalInvertedResidual, stride, output, skip, (next, timm) =>
+        {
+            var layers = new List<PlanLayer>();
+            var size = _size;
+            ConvLayer Add(string name, int input, int width, int kernel, int convStride, int groups, Activation act)
+            {
+                var conv = Conv(next(), $"{timm}{name}.conv", $"{timm}{name}.bn", input, width, kernel, convStride, groups, act, size);
+                layers.Add(conv);
+                size = conv.OutputSize;
+                return conv;
+            }
+            if (startKernel > 0)
+            {
+                Add("dw_start", _channels, _channels, startKernel, middleKernel > 0 ? 1 : stride, _channels, Activation.None);
+            }
+            Add("pw_exp", _channels, expanded, 1, 1, 1, activation);
+            if (middleKernel > 0)
+            {
+                Add("dw_mid", expanded, expanded, middleKernel, stride, expanded, activation);
+            }
+            AddSqueeze(layers, next, timm, expanded, se, seActivation ?? activation, gate);
+            Add("pw_proj", expanded, output, 1, 1, 1, Activation.None);
+            if (endKernel > 0)
+            {
+                Add("dw_end", output, output, endKernel, startKernel + middleKernel == 0 ? stride : 1, output, Activation.None);
+            }
+            return layers;
+        });
+    }
 
     /// <summary>timm's <c>er</c>: k×k expansion to <paramref name="expanded"/>, [SE], linear 1×1 projection.</summary>
     public PlanBuilder EdgeResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
@@ -112,14 +156,15 @@ public sealed class PlanBuilder
     }
 
     /// <summary>
-    /// A hidden classifier layer after the pooling: linear (with bias) to <paramref name="width"/>, <paramref name="activation"/>,
-    /// then the dropout and the output layer (MobileNetV3's head: torchvision's <c>classifier.0</c>, timm's <c>conv_head</c>).
+    /// A hidden classifier layer after the pooling: linear to <paramref name="width"/> (with a bias, or without and then
+    /// BatchNorm when <paramref name="norm"/>), <paramref name="activation"/>, then the dropout and the output layer
+    /// (MobileNetV3's and MobileNetV4's heads: torchvision's <c>classifier.0</c>, timm's <c>conv_head</c>).
     /// </summary>
-    public PlanBuilder Hidden(int width, Activation activation)
+    public PlanBuilder Hidden(int width, Activation activation, bool norm = false)
     {
         Require(_stage > 0 && _index > 0 && _hidden is null, "one hidden classifier layer, after the stages");
         Require(width >= 1, "a hidden layer has at least one unit");
-        _hidden = new HiddenLayer(width, activation);
+        _hidden = new HiddenLayer(width, activation, norm);
         return this;
     }
 
@@ -181,11 +226,22 @@ public sealed class PlanBuilder
         }
     }
 
-    private ConvLayer Conv(string path, string timmConv, string timmNorm, int input, int output, int kernel, int stride, int groups, Activation activation, int? inputSize = null)
+    private ConvLayer Conv(string path, string timmConv, string timmNorm, int input, int output, int kernel, int stride, int groups, Activation activation,
+        int? inputSize = null, int[]? kernels = null)
     {
         var size = inputSize ?? _size;
+        if (kernels is { Length: > 0 })
+        {
+            Require(kernels.All(k => k >= 1 && k % 2 == 1), "a mixed convolution's kernels are odd");
+            Require(kernels.Length <= Math.Min(input, output), "a mixed convolution has at least one channel per group");
+            Require(_padding == Padding.Symmetric, "a mixed convolution has symmetric padding");
+            kernel = kernels.Max();
+        }
         return new ConvLayer(path, timmConv, timmNorm, input, output, kernel, stride, groups,
-            _padding == Padding.Same && SamePadding.Differs(kernel, stride), activation, size, ConvOutputSize(size, kernel, stride));
+            _padding == Padding.Same && SamePadding.Differs(kernel, stride), activation, size, ConvOutputSize(size, kernel, stride))
+        {
+            Kernels = (kernels ?? Array.Empty<int>()).ToEquatableArray(),
+        };
     }
 
     /// <summary>The size after the block's spatial conv (what a projection after it sees).</summary>

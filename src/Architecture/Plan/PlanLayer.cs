@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace EffNetGen.Architecture;
 
@@ -38,6 +39,9 @@ public abstract record PlanLayer(string Path)
 /// [out, in / groups, k, k] and <c>{Path}.1.{weight, bias, running_mean, running_var}</c> [out]; timm calls them
 /// <paramref name="TimmConv"/> and <paramref name="TimmNorm"/>. <paramref name="SamePadding"/>: TensorFlow 'same' padding
 /// that differs from symmetric (k − 1) / 2 (the extra row and column at the end). Sizes are at the plan's resolution.
+/// With <see cref="Kernels"/>, a mixed convolution (MixConv, timm's <c>MixedConv2d</c>): the channels split into groups,
+/// one convolution each (<c>{Path}.0.{i}.weight</c>), depthwise when <paramref name="Groups"/> is the input width and
+/// dense otherwise; <paramref name="Kernel"/> is then the largest kernel.
 /// </summary>
 public sealed record ConvLayer(
     string Path,
@@ -54,10 +58,76 @@ public sealed record ConvLayer(
     int OutputSize)
     : PlanLayer(Path)
 {
+    /// <summary>The kernels of a mixed convolution's channel groups, in order; empty: one convolution.</summary>
+    public EquatableArray<int> Kernels { get; init; }
+
+    /// <summary>Whether the channels are split over several convolutions (<see cref="Kernels"/>).</summary>
+    public bool IsMixed => Kernels.Count > 0;
+
+    /// <summary>Whether every output channel sees only its own input channel.</summary>
+    public bool IsDepthwise => Groups == InputChannels && Groups == OutputChannels && Groups > 1;
+
+    /// <summary>
+    /// The convolutions that make the layer: one, or one per group of a mixed convolution, whose widths are timm's
+    /// <c>_split_channels</c> (equal shares, the remainder to the first), each placed in <see cref="Equivalent"/>'s kernel.
+    /// </summary>
+    public IReadOnlyList<ConvPart> Parts()
+    {
+        if (!IsMixed)
+        {
+            return new[] { new ConvPart("", InputChannels, OutputChannels, Kernel, Groups, 0, 0, 0) };
+        }
+        var (inputs, outputs) = (Split(InputChannels, Kernels.Count), Split(OutputChannels, Kernels.Count));
+        var grouped = Equivalent().Groups > 1 && !IsDepthwise;
+        var parts = new List<ConvPart>();
+        var (input, output) = (0, 0);
+        for (var i = 0; i < Kernels.Count; i++)
+        {
+            // Depthwise groups and equal dense groups are a grouped convolution's groups; unequal dense groups sit on the
+            // diagonal of one dense kernel (zeros elsewhere).
+            var column = IsDepthwise || grouped ? 0 : input;
+            parts.Add(new ConvPart("." + i.ToString(System.Globalization.CultureInfo.InvariantCulture), inputs[i], outputs[i], Kernels[i],
+                IsDepthwise ? inputs[i] : 1, output, column, (Kernel - Kernels[i]) / 2));
+            (input, output) = (input + inputs[i], output + outputs[i]);
+        }
+        return parts;
+    }
+
+    /// <summary>
+    /// One convolution that computes what the parts do (for folding and export): the largest kernel with the smaller
+    /// ones centred in it (exact with symmetric padding), and the groups — depthwise; as many as parts when the dense
+    /// parts are equal; else one.
+    /// </summary>
+    public (int Kernel, int Groups) Equivalent()
+    {
+        if (!IsMixed || IsDepthwise)
+        {
+            return (Kernel, Groups);
+        }
+        var count = Kernels.Count;
+        var equal = InputChannels % count == 0 && OutputChannels % count == 0;
+        return (Kernel, equal ? count : 1);
+    }
+
+    private static int[] Split(int channels, int groups)
+    {
+        var split = new int[groups];
+        for (var i = 0; i < groups; i++)
+        {
+            split[i] = channels / groups;
+        }
+        split[0] += channels - (channels / groups * groups);
+        return split;
+    }
+
     /// <inheritdoc />
     public override IEnumerable<PlanTensor> Tensors()
     {
-        yield return new($"{Path}.0.weight", $"{TimmConv}.weight", new long[] { OutputChannels, InputChannels / Groups, Kernel, Kernel }, true);
+        foreach (var part in Parts())
+        {
+            yield return new($"{Path}.0{part.Suffix}.weight", $"{TimmConv}{part.Suffix}.weight",
+                new long[] { part.OutputChannels, part.InputChannels / part.Groups, part.Kernel, part.Kernel }, true);
+        }
         foreach (var (statistic, learnable) in new[] { ("weight", true), ("bias", true), ("running_mean", false), ("running_var", false) })
         {
             yield return new($"{Path}.1.{statistic}", $"{TimmNorm}.{statistic}", new long[] { OutputChannels }, learnable);
@@ -65,8 +135,16 @@ public sealed record ConvLayer(
     }
 
     /// <inheritdoc />
-    public override long Macs => (long)OutputSize * OutputSize * OutputChannels * (InputChannels / Groups) * Kernel * Kernel;
+    public override long Macs => Parts().Sum(p => (long)OutputSize * OutputSize * p.OutputChannels * (p.InputChannels / p.Groups) * p.Kernel * p.Kernel);
 }
+
+/// <summary>
+/// One convolution of a <see cref="ConvLayer"/>: its tensor-name suffix (<c>.{i}</c> in a mixed convolution), widths,
+/// kernel and groups, and where its kernel sits in the layer's <see cref="ConvLayer.Equivalent"/> kernel: from output
+/// channel <paramref name="OutputOffset"/>, input column <paramref name="InputOffset"/>, and <paramref name="KernelOffset"/>
+/// rows and columns in (a smaller kernel centred in the largest).
+/// </summary>
+public sealed record ConvPart(string Suffix, int InputChannels, int OutputChannels, int Kernel, int Groups, int OutputOffset, int InputOffset, int KernelOffset);
 
 /// <summary>
 /// Squeeze-excitation (torchvision's <c>SqueezeExcitation</c>, timm's <c>se</c>): global average pool, <c>{Path}.fc1</c>

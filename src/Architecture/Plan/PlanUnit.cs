@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 
 namespace EffNetGen.Architecture;
@@ -19,6 +20,9 @@ public enum UnitKind
 
     /// <summary>timm's <c>cn</c>: one k×k conv-norm-activation (torchvision's <c>FusedMBConv</c> with expansion ratio 1).</summary>
     ConvNormAct,
+
+    /// <summary>timm's <c>uir</c> (MobileNetV4): [depthwise], 1×1 expansion, [depthwise], [SE], 1×1 projection, [depthwise].</summary>
+    UniversalInvertedResidual,
 
     /// <summary>The head convolution (timm's <c>conv_head</c>, <c>bn2</c>).</summary>
     Head,
@@ -44,8 +48,31 @@ public sealed record PlanUnit(UnitKind Kind, int Stage, int Index, string Path, 
     /// <summary>The unit's convolutions, in order.</summary>
     public ConvLayer[] Convolutions => Layers.OfType<ConvLayer>().ToArray();
 
-    /// <summary>The k×k convolution that carries the unit's kernel, stride and activation (the depthwise one of an inverted residual).</summary>
-    public ConvLayer Spatial => Convolutions[Kind == UnitKind.InvertedResidual ? 1 : 0];
+    /// <summary>
+    /// The k×k convolution that carries the unit's kernel, stride and activation: the depthwise one of an inverted
+    /// residual; of a universal one, the strided convolution, else its first depthwise one.
+    /// </summary>
+    public ConvLayer Spatial => Kind switch
+    {
+        UnitKind.InvertedResidual => Convolutions[1],
+        UnitKind.UniversalInvertedResidual => Convolutions.FirstOrDefault(c => c.Stride > 1) ?? Convolutions.FirstOrDefault(c => c.IsDepthwise) ?? Convolutions[0],
+        _ => Convolutions[0],
+    };
+
+    /// <summary>
+    /// A universal inverted residual's depthwise kernels before the expansion, between expansion and projection, and
+    /// after the projection (0: none), read from where its layers sit around the two 1×1 convolutions.
+    /// </summary>
+    public (int Start, int Middle, int End) DepthwiseKernels
+    {
+        get
+        {
+            var convs = Convolutions;
+            var (expand, project) = (Array.FindIndex(convs, c => !c.IsDepthwise), Array.FindLastIndex(convs, c => !c.IsDepthwise));
+            int At(int i) => i >= 0 && i < convs.Length && convs[i].IsDepthwise ? convs[i].Kernel : 0;
+            return (At(expand - 1), expand + 1 < project ? At(expand + 1) : 0, At(project + 1));
+        }
+    }
 
     /// <summary>The squeeze-excitation gate, if the unit has one.</summary>
     public SqueezeLayer? Squeeze => Layers.OfType<SqueezeLayer>().FirstOrDefault();
@@ -53,11 +80,11 @@ public sealed record PlanUnit(UnitKind Kind, int Stage, int Index, string Path, 
     /// <summary>Channels in.</summary>
     public int InputChannels => Convolutions[0].InputChannels;
 
-    /// <summary>Whether the block's first convolution expands to a wider inner width (timm's <c>ir</c> and <c>er</c>).</summary>
-    public bool Expands => Kind is UnitKind.InvertedResidual or UnitKind.EdgeResidual;
+    /// <summary>Whether the block expands to a wider inner width (timm's <c>ir</c>, <c>er</c> and <c>uir</c>).</summary>
+    public bool Expands => Kind is UnitKind.InvertedResidual or UnitKind.EdgeResidual or UnitKind.UniversalInvertedResidual;
 
     /// <summary>The width inside the block: what the depthwise conv or the SE gate sees.</summary>
-    public int ExpandedChannels => Spatial.OutputChannels;
+    public int ExpandedChannels => Kind == UnitKind.UniversalInvertedResidual ? Convolutions.First(c => !c.IsDepthwise).OutputChannels : Spatial.OutputChannels;
 
     /// <summary>Channels out.</summary>
     public int OutputChannels => Convolutions[Convolutions.Length - 1].OutputChannels;

@@ -100,9 +100,10 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
         var r = new OptionReader($"'{statement.Keyword.Text}'", statement.Options, continues ? OptionTables.Then : OptionTables.Stage, diagnostics);
         int Integer(string key, int? from, System.Func<int, bool> valid, string requirement) =>
             from is { } value ? r.Integer(key, value, valid, requirement) : r.RequiredInteger(key, statement.Span, valid, requirement);
+        var kernels = BindKernels(r, statement, kind, inherited, diagnostics);
         var stage = new StageSpec(
             kind,
-            Integer("k", inherited?.Kernel, Rules.IsKernel, Rules.KernelRequirement),
+            kernels.Kernel,
             continues ? r.Integer("s", 1, s => s == 1, "must be 1: only a stage's first row changes the stride") : Integer("s", null, Rules.IsStride, Rules.StrideRequirement),
             kind == BlockKind.DepthwiseSeparable ? 1 : r.Number("e", inherited?.Expansion ?? 1, v => v >= 1 && v <= 1000, "must be in [1, 1000]"),
             Integer("c", inherited?.Channels, Rules.IsPositive, Rules.PositiveRequirement),
@@ -116,6 +117,10 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
         {
             Continues = continues,
             PointwiseActivation = r.Choice("pw_act", inherited?.PointwiseActivation ?? false, OptionTables.Switches),
+            Kernels = kernels.Mixed,
+            ExpandKernels = kernels.Expand,
+            ProjectKernels = kernels.Project,
+            UirKernels = kernels.Uir,
         };
         if (r.Has("fc") && kind != BlockKind.Edge)
         {
@@ -129,11 +134,69 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
         {
             r.Reject("pw_act", "only a 'dsconv' block's projection can be activated");
         }
+        if (kind == BlockKind.UniversalInvertedResidual && stage.Stride > 1 && stage.Kernel + stage.UirKernels.Start + stage.UirKernels.End == 0)
+        {
+            diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidValue, statement.Span, "'uir' row", "a strided block needs a depthwise convolution to stride (a, k or p above 0)"));
+        }
         if (kind == BlockKind.Fused && stage.Expansion == 1 && stage.SeRatio > 0)
         {
             r.Reject("se", "a 'fused' block with e1 is a single convolution and has no squeeze-excitation");
         }
         return kind == BlockKind.Edge || stage.ForcedInput is null ? stage : stage with { ForcedInput = null };
+    }
+
+    /// <summary>
+    /// The kernels of a row (its own, else the row before's): <c>k</c>, a single kernel or a mixed list (<c>mbconv</c>,
+    /// <c>dsconv</c>); <c>a</c>/<c>p</c>, the expansion's and projection's 1×1 groups (<c>a1.1</c>); for <c>uir</c> the
+    /// depthwise kernels before (<c>a</c>), between (<c>k</c>) and after (<c>p</c>) its 1×1 convolutions, 0 for none.
+    /// </summary>
+    private static (int Kernel, EquatableArray<int> Mixed, EquatableArray<int> Expand, EquatableArray<int> Project, (int, int) Uir) BindKernels(
+        OptionReader r, StatementSyntax statement, BlockKind kind, StageSpec? inherited, List<SpecDiagnostic> diagnostics)
+    {
+        var uir = kind == BlockKind.UniversalInvertedResidual;
+        System.Func<int, bool> kernelRule = uir ? k => k == 0 || Rules.IsKernel(k) : Rules.IsKernel;
+        var requirement = uir ? "must be 0 (none) or an odd whole number ≥ 1" : Rules.KernelRequirement;
+        if (!r.Has("k") && inherited is null)
+        {
+            diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Missing, statement.Span, "kernel size 'k'", $"'{statement.Keyword.Text}'"));
+        }
+        var fromRow = inherited is null ? new[] { 1 } : inherited.Kernels.Count > 0 ? inherited.Kernels.ToArray() : new[] { inherited.Kernel };
+        var k = r.Kernels("k", fromRow, kernelRule, requirement);
+        if (uir)
+        {
+            int Single(string key, int fallback)
+            {
+                var values = r.Kernels(key, new[] { fallback }, kernelRule, requirement);
+                if (values.Length > 1)
+                {
+                    r.Reject(key, "a 'uir' block's depthwise convolutions have one kernel each");
+                }
+                return values[0];
+            }
+            if (k.Length > 1)
+            {
+                r.Reject("k", "a 'uir' block's depthwise convolutions have one kernel each");
+            }
+            var (start, end) = (Single("a", inherited?.UirKernels.Start ?? 0), Single("p", inherited?.UirKernels.End ?? 0));
+            return (k[0], EquatableArray<int>.Empty, EquatableArray<int>.Empty, EquatableArray<int>.Empty, (start, end));
+        }
+        EquatableArray<int> Groups(string key, EquatableArray<int> fallback, bool allowed)
+        {
+            var values = r.Kernels(key, fallback.Count > 0 ? fallback.ToArray() : new[] { 1 }, Rules.IsKernel, Rules.KernelRequirement);
+            if (r.Has(key) && (!allowed || values.Any(v => v != 1)))
+            {
+                r.Reject(key, allowed ? "groups of 1×1 convolutions only: 1.1, 1.1.1, …" : "only an 'mbconv' (a, p) or 'dsconv' (p) block has 1×1 groups");
+            }
+            return values.Length > 1 ? values.ToEquatableArray() : EquatableArray<int>.Empty;
+        }
+        var depthwise = kind is BlockKind.MBConv or BlockKind.DepthwiseSeparable;
+        if (k.Length > 1 && !depthwise)
+        {
+            r.Reject("k", "only an 'mbconv' or 'dsconv' block's depthwise convolution mixes kernels");
+        }
+        return (k.Max(), depthwise && k.Length > 1 ? k.ToEquatableArray() : EquatableArray<int>.Empty,
+            Groups("a", inherited?.ExpandKernels ?? default, kind == BlockKind.MBConv),
+            Groups("p", inherited?.ProjectKernels ?? default, depthwise), (0, 0));
     }
 
     private static Activation? Activation(OptionReader r) =>

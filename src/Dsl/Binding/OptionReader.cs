@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Dsl.Syntax;
 using EffNetGen.Dsl.Text;
@@ -80,6 +81,34 @@ internal sealed class OptionReader
     /// <summary>A whole number satisfying <paramref name="valid"/>.</summary>
     public int Integer(string key, int fallback, Func<int, bool> valid, string requirement) =>
         (int)Number(key, fallback, v => v == Math.Floor(v) && v >= int.MinValue && v <= int.MaxValue && valid((int)v), requirement);
+
+    /// <summary>
+    /// A kernel size, or timm's list of them (<c>k3.5.7</c>: a mixed convolution with one group per kernel), each
+    /// satisfying <paramref name="valid"/>; <paramref name="fallback"/> when absent.
+    /// </summary>
+    public int[] Kernels(string key, int[] fallback, Func<int, bool> valid, string requirement)
+    {
+        if (!_options.TryGetValue(key, out var option))
+        {
+            return fallback;
+        }
+        var parts = option.Value is NumberSyntax number ? number.Text.Split('.') : Array.Empty<string>();
+        if (parts.Length == 0 || parts.Length > MaxKernels || !Array.TrueForAll(parts, p => p.Length is > 0 and <= 4 && p.All(c => c is >= '0' and <= '9')))
+        {
+            ReportInvalid(option, $"expected a kernel size or a list of at most {MaxKernels} such as 3.5.7");
+            return fallback;
+        }
+        var kernels = Array.ConvertAll(parts, p => int.Parse(p, CultureInfo.InvariantCulture));
+        if (!Array.TrueForAll(kernels, k => valid(k)))
+        {
+            ReportInvalid(option, $"{requirement}, got {((NumberSyntax)option.Value).Text}");
+            return fallback;
+        }
+        return kernels;
+    }
+
+    /// <summary>The most groups of a mixed convolution (MixNet uses up to 5).</summary>
+    private const int MaxKernels = 16;
 
     /// <summary>A required whole number: reports <see cref="DiagnosticCatalog.Missing"/> when absent.</summary>
     public int RequiredInteger(string key, SourceSpan statement, Func<int, bool> valid, string requirement)

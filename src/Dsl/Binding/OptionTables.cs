@@ -48,6 +48,7 @@ internal static class OptionTables
     public static readonly IReadOnlyDictionary<string, string> Classifier = new Dictionary<string, string>
     {
         ["classes"] = "number of classes", ["hidden"] = "hidden layer width", ["act"] = "hidden layer activation",
+        ["norm"] = "hidden layer BatchNorm",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Regularization = new Dictionary<string, string>
@@ -90,6 +91,7 @@ internal static class OptionTables
         ["k"] = "kernel size", ["s"] = "stride", ["e"] = "expansion ratio", ["c"] = "output channels",
         ["r"] = "repeats", ["se"] = "squeeze-excitation ratio", ["act"] = "activation", ["fc"] = "forced input channels",
         ["skip"] = "residual connection", ["fixed"] = "fixed repeats", ["pw_act"] = "activated projection",
+        ["a"] = "expansion kernels", ["p"] = "projection kernels",
     };
 
     /// <summary>A <c>then</c> row: a stage row's options but the stage-wide ones (repeats scaling).</summary>
@@ -97,7 +99,7 @@ internal static class OptionTables
     {
         ["k"] = "kernel size", ["s"] = "stride", ["e"] = "expansion ratio", ["c"] = "output channels",
         ["r"] = "repeats", ["se"] = "squeeze-excitation ratio", ["act"] = "activation", ["fc"] = "forced input channels",
-        ["skip"] = "residual connection", ["pw_act"] = "activated projection",
+        ["skip"] = "residual connection", ["pw_act"] = "activated projection", ["a"] = "expansion kernels", ["p"] = "projection kernels",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Variant = new Dictionary<string, string>

@@ -149,18 +149,22 @@ public static class SpecBinder
         r.Choice("se_gate", DefaultBlocks.SeGate, OptionTables.Gates),
         r.Has("se_act") ? r.Choice("se_act", Activation.ReLU, OptionTables.Activations) : null);
 
-    /// <summary><c>classifier { hidden 1280  act hswish }</c>: a hidden layer (activated like the blocks unless <c>act</c> says otherwise).</summary>
+    /// <summary>
+    /// <c>classifier { hidden 1280  act hswish  norm on }</c>: a hidden layer, activated like the blocks unless <c>act</c>
+    /// says otherwise, with a bias (MobileNetV3) or, <c>norm on</c>, BatchNorm instead (MobileNetV4).
+    /// </summary>
     private static HiddenLayer? BindHidden(OptionReader r, Activation blocks)
     {
         if (!r.Has("hidden"))
         {
-            if (r.Has("act"))
+            foreach (var key in new[] { "act", "norm" }.Where(r.Has))
             {
-                r.Reject("act", "only a hidden layer ('hidden') has an activation");
+                r.Reject(key, "only a hidden layer ('hidden') has an activation and a norm");
             }
             return null;
         }
-        return new HiddenLayer(r.Integer("hidden", 1, Rules.IsPositive, Rules.PositiveRequirement), r.Choice("act", blocks, OptionTables.Activations));
+        return new HiddenLayer(r.Integer("hidden", 1, Rules.IsPositive, Rules.PositiveRequirement), r.Choice("act", blocks, OptionTables.Activations),
+            r.Choice("norm", false, OptionTables.Switches));
     }
 
     /// <summary>The class the generator lists every model in; no variant may be named like it.</summary>

@@ -24,6 +24,9 @@ public enum BlockKind
 
     /// <summary><c>edge</c>: timm's EdgeResidual <c>er</c>: k×k expand (optionally from a forced input width), SE, 1×1 project.</summary>
     Edge,
+
+    /// <summary><c>uir</c>: MobileNetV4's universal inverted residual: optional depthwise convs before (<c>a</c>), between (<c>k</c>) and after (<c>p</c>) the 1×1 expansion and projection.</summary>
+    UniversalInvertedResidual,
 }
 
 /// <summary>The spec's names of the block types (<c>stage mbconv …</c>).</summary>
@@ -33,6 +36,7 @@ public static class BlockKinds
     public static System.Collections.Generic.IReadOnlyDictionary<string, BlockKind> ByName { get; } = new System.Collections.Generic.Dictionary<string, BlockKind>
     {
         ["mbconv"] = BlockKind.MBConv, ["dsconv"] = BlockKind.DepthwiseSeparable, ["fused"] = BlockKind.Fused, ["edge"] = BlockKind.Edge,
+        ["uir"] = BlockKind.UniversalInvertedResidual,
     };
 
     /// <summary>The spec's name of <paramref name="kind"/>.</summary>

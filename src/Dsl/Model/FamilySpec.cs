@@ -57,6 +57,18 @@ public sealed record StageSpec(
 
     /// <summary><c>dsconv</c>: the pointwise projection is activated too (timm's <c>dsa</c>: MobileNetV1, LCNet).</summary>
     public bool PointwiseActivation { get; init; }
+
+    /// <summary><c>k3.5.7</c>: a mixed depthwise convolution, one channel group per kernel (MixNet); empty: <see cref="Kernel"/> alone.</summary>
+    public EquatableArray<int> Kernels { get; init; }
+
+    /// <summary><c>a1.1</c> (<c>mbconv</c>): the 1×1 expansion in groups of its own (MixNet); empty: one convolution.</summary>
+    public EquatableArray<int> ExpandKernels { get; init; }
+
+    /// <summary><c>p1.1</c> (<c>mbconv</c>, <c>dsconv</c>): the 1×1 projection in groups of its own; empty: one convolution.</summary>
+    public EquatableArray<int> ProjectKernels { get; init; }
+
+    /// <summary><c>uir</c>: the depthwise kernel before the expansion (<c>a</c>) and after the projection (<c>p</c>); 0: none. <see cref="Kernel"/> is the middle one.</summary>
+    public (int Start, int End) UirKernels { get; init; }
 }
 
 /// <summary>A network's layers: stem, stage table and head (null: no head conv).</summary>

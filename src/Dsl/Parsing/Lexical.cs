@@ -101,10 +101,11 @@ internal static class Lexical
 
     private static readonly Parser<string> Digits = Parse.Digit.AtLeastOnce().Text();
 
+    // More than one fraction is timm's kernel-list notation (k3.5.7); the binder accepts it only there.
     private static readonly Parser<string> Decimal =
         from whole in Digits
-        from fraction in Parse.Char('.').Then(_ => Digits).Select(d => "." + d).Optional()
-        select whole + fraction.GetOrElse("");
+        from fractions in Parse.Char('.').Then(_ => Digits).Select(d => "." + d).Many()
+        select whole + string.Concat(fractions);
 
     /// <summary>
     /// Invariant decimal with optional sign, fraction and exponent (<c>1.2</c>, <c>1e-5</c>, <c>-3</c>), and for

@@ -68,7 +68,7 @@ public static class NetworkResolver
         }
         if (family.Hidden is { } hidden)
         {
-            plan.Hidden(hidden.Width, hidden.Activation);
+            plan.Hidden(hidden.Width, hidden.Activation, hidden.Norm);
         }
         return (stages.ToEquatableArray(), plan.Build(family.Classes, variant.Dropout, variant.StochasticDepth));
     }
@@ -104,20 +104,26 @@ public static class NetworkResolver
             : Rounding.RoundChannels(basis * spec.Expansion, divisor);
         int? Squeeze(int expanded) => spec.SeRatio > 0 ? SqueezeWidth(input, expanded, spec, defaults, divisor) : null;
         var (activation, skip, se) = (spec.Activation ?? defaults.Activation, spec.Skip != false, defaults.SeActivation);
+        int[]? Mixed(EquatableArray<int> kernels) => kernels.Count > 0 ? kernels.ToArray() : null;
         switch (spec.Kind)
         {
             case BlockKind.MBConv when Expand(input) is var expanded && expanded != input:
-                plan.InvertedResidual(expanded, output, spec.Kernel, stride, activation, Squeeze(expanded), defaults.SeGate, skip, se);
+                plan.InvertedResidual(expanded, output, spec.Kernel, stride, activation, Squeeze(expanded), defaults.SeGate, skip, se,
+                    Mixed(spec.Kernels), Mixed(spec.ExpandKernels), Mixed(spec.ProjectKernels));
                 break;
             case BlockKind.MBConv or BlockKind.DepthwiseSeparable:
                 plan.DepthwiseSeparable(output, spec.Kernel, stride, activation, Squeeze(input), defaults.SeGate, skip, se,
-                    spec.PointwiseActivation ? activation : Activation.None);
+                    spec.PointwiseActivation ? activation : Activation.None, Mixed(spec.Kernels), Mixed(spec.ProjectKernels));
                 break;
             case BlockKind.Fused when spec.Expansion == 1:
                 plan.ConvNormAct(output, spec.Kernel, stride, activation, skip);
                 break;
             case BlockKind.Fused:
                 plan.EdgeResidual(Expand(input), output, spec.Kernel, stride, activation, Squeeze(Expand(input)), defaults.SeGate, skip, se);
+                break;
+            case BlockKind.UniversalInvertedResidual:
+                plan.UniversalInvertedResidual(Expand(input), output, stride, activation, spec.UirKernels.Start, spec.Kernel, spec.UirKernels.End,
+                    Squeeze(Expand(input)), defaults.SeGate, skip, se);
                 break;
             default:
                 var edge = Expand(spec.ForcedInput is { } forced ? scale(forced) : input);

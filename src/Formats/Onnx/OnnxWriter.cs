@@ -57,13 +57,24 @@ public static class OnnxWriter
         }
         var pooled = graph.Node("GlobalAveragePool", "avgpool", new[] { x });
         var flat = graph.Node("Flatten", "flatten", new[] { pooled }, new OnnxAttribute("axis", Int: 1));
-        var linear = plan.ClassifierTensors().Select(t => Initializer(graph, weights, t.Name, t.Shape.ToArray())).ToList();
         if (plan.Hidden is { } hidden)
         {
-            var projected = graph.Node("Gemm", NetworkPlan.HiddenPath, new[] { flat, linear[0], linear[1] }, new OnnxAttribute("transB", Int: 1));
+            var (hiddenWeight, hiddenBias) = HiddenLayer(plan, hidden, weights);
+            var projected = graph.Node("Gemm", NetworkPlan.HiddenPath, new[]
+            {
+                flat,
+                graph.Initializer(NetworkPlan.HiddenPath + ".weight", hiddenWeight, new long[] { hidden.Width, plan.FeatureChannels }),
+                graph.Initializer(NetworkPlan.HiddenPath + ".bias", hiddenBias, new long[] { hidden.Width }),
+            }, new OnnxAttribute("transB", Int: 1));
             flat = Activate(graph, NetworkPlan.HiddenPath, hidden.Activation, projected);
         }
-        graph.Node("Gemm", "logits", new[] { flat, linear[linear.Count - 2], linear[linear.Count - 1] }, new OnnxAttribute("transB", Int: 1));
+        var output = plan.ClassifierPath;
+        graph.Node("Gemm", "logits", new[]
+        {
+            flat,
+            Initializer(graph, weights, output + ".weight", new long[] { plan.Classes, plan.ClassifierInput }),
+            Initializer(graph, weights, output + ".bias", new long[] { plan.Classes }),
+        }, new OnnxAttribute("transB", Int: 1));
         graph.Output("logits", "batch", plan.Classes);
         Save(path, plan.Name, graph);
     }
@@ -75,7 +86,8 @@ public static class OnnxWriter
     private static string Conv(OnnxGraph graph, ConvLayer layer, NormSettings norm, WeightSource weights, string input)
     {
         var (weight, bias) = Fold(layer, norm.Eps, weights);
-        var shape = layer.Tensors().First().Shape.ToArray();
+        var (kernel, groups) = layer.Equivalent();
+        var shape = new long[] { layer.OutputChannels, layer.InputChannels / groups, kernel, kernel };
         var padding = layer.SamePadding
             ? new OnnxAttribute("auto_pad", Text: "SAME_UPPER")
             : new OnnxAttribute("pads", Ints: Enumerable.Repeat((long)(layer.Kernel - 1) / 2, 4).ToArray());
@@ -87,22 +99,31 @@ public static class OnnxWriter
             },
             new OnnxAttribute("kernel_shape", Ints: new long[] { layer.Kernel, layer.Kernel }),
             new OnnxAttribute("strides", Ints: new long[] { layer.Stride, layer.Stride }),
-            new OnnxAttribute("group", Int: layer.Groups),
+            new OnnxAttribute("group", Int: groups),
             padding);
         return Activate(graph, layer.Path, layer.Activation, output);
     }
 
-    /// <summary>w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε).</summary>
-    private static (float[] Weight, float[] Bias) Fold(ConvLayer layer, double eps, WeightSource weights)
+    /// <summary>The convolution's kernel and the BatchNorm at <c>{Path}.1</c> folded into it.</summary>
+    private static (float[] Weight, float[] Bias) Fold(ConvLayer layer, double eps, WeightSource weights) =>
+        Fold(Kernel(layer, weights), $"{layer.Path}.1", layer.OutputChannels, eps, weights);
+
+    /// <summary>The hidden classifier layer's weight and bias, with its BatchNorm folded in when it has one.</summary>
+    private static (float[] Weight, float[] Bias) HiddenLayer(NetworkPlan plan, HiddenLayer hidden, WeightSource weights) =>
+        hidden.Norm
+            ? Fold(weights.Read(NetworkPlan.HiddenPath + ".weight"), NetworkPlan.HiddenNormPath, hidden.Width, plan.Norm.Eps, weights)
+            : (weights.Read(NetworkPlan.HiddenPath + ".weight"), weights.Read(NetworkPlan.HiddenPath + ".bias"));
+
+    /// <summary>w' = w · γ/√(σ² + ε) per output channel, b' = β − μ · γ/√(σ² + ε), with the BatchNorm at <paramref name="norm"/>.</summary>
+    private static (float[] Weight, float[] Bias) Fold(float[] weight, string norm, int channels, double eps, WeightSource weights)
     {
-        var weight = weights.Read($"{layer.Path}.0.weight");
-        var gamma = weights.Read($"{layer.Path}.1.weight");
-        var beta = weights.Read($"{layer.Path}.1.bias");
-        var mean = weights.Read($"{layer.Path}.1.running_mean");
-        var variance = weights.Read($"{layer.Path}.1.running_var");
-        var perChannel = weight.Length / layer.OutputChannels;
-        var bias = new float[layer.OutputChannels];
-        for (var o = 0; o < layer.OutputChannels; o++)
+        var gamma = weights.Read($"{norm}.weight");
+        var beta = weights.Read($"{norm}.bias");
+        var mean = weights.Read($"{norm}.running_mean");
+        var variance = weights.Read($"{norm}.running_var");
+        var perChannel = weight.Length / channels;
+        var bias = new float[channels];
+        for (var o = 0; o < channels; o++)
         {
             var scale = gamma[o] / Math.Sqrt(variance[o] + eps);
             for (var i = o * perChannel; i < (o + 1) * perChannel; i++)
@@ -112,6 +133,38 @@ public static class OnnxWriter
             bias[o] = (float)(beta[o] - (mean[o] * scale));
         }
         return (weight, bias);
+    }
+
+    /// <summary>
+    /// The layer's kernel, [out, in / groups, k, k] row-major: the stored one, or a mixed convolution's parts placed in
+    /// its equivalent kernel (<see cref="ConvLayer.Equivalent"/>, zeros elsewhere).
+    /// </summary>
+    private static float[] Kernel(ConvLayer layer, WeightSource weights)
+    {
+        if (!layer.IsMixed)
+        {
+            return weights.Read($"{layer.Path}.0.weight");
+        }
+        var (kernel, groups) = layer.Equivalent();
+        var columns = layer.InputChannels / groups;
+        var result = new float[(long)layer.OutputChannels * columns * kernel * kernel];
+        foreach (var part in layer.Parts())
+        {
+            var (values, partColumns) = (weights.Read($"{layer.Path}.0{part.Suffix}.weight"), part.InputChannels / part.Groups);
+            for (var o = 0; o < part.OutputChannels; o++)
+            {
+                for (var i = 0; i < partColumns; i++)
+                {
+                    for (var y = 0; y < part.Kernel; y++)
+                    {
+                        var source = (((o * partColumns) + i) * part.Kernel + y) * part.Kernel;
+                        var target = ((((part.OutputOffset + o) * columns) + part.InputOffset + i) * kernel + part.KernelOffset + y) * kernel + part.KernelOffset;
+                        Array.Copy(values, source, result, target, part.Kernel);
+                    }
+                }
+            }
+        }
+        return result;
     }
 
     private static string Squeeze(OnnxGraph graph, SqueezeLayer se, WeightSource weights, string input)

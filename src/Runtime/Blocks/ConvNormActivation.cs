@@ -32,7 +32,8 @@ public sealed class ConvNormActivation : nn.Module<Tensor, Tensor>
     public ConvLayer Layer { get; }
 
     /// <summary>The convolution kernel, [out, in/groups, k, k].</summary>
-    public Tensor ConvWeight => _conv is Conv2dSame same ? same.weight : ((TorchSharp.Modules.Conv2d)_conv).weight;
+    /// <remarks>A mixed convolution's is its equivalent single kernel (<see cref="ConvLayer.Equivalent"/>), a new tensor.</remarks>
+    public Tensor ConvWeight => Convolutions.Weight(_conv);
 
     /// <summary>The BatchNorm layer.</summary>
     public TorchSharp.Modules.BatchNorm2d Norm => (TorchSharp.Modules.BatchNorm2d)_norm;

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Blocks;
@@ -11,10 +13,70 @@ public static class Convolutions
     /// <see cref="Conv2dSame"/> where the plan says TensorFlow's 'same' padding differs from it.
     /// </summary>
     public static nn.Module<Tensor, Tensor> Create(ConvLayer layer, Device? device) =>
-        layer.SamePadding
+        layer.IsMixed ? new MixedConv(layer, device)
+        : layer.SamePadding
             ? new Conv2dSame(layer.InputChannels, layer.OutputChannels, layer.Kernel, layer.Stride, layer.Groups, bias: false, device)
             : nn.Conv2d(layer.InputChannels, layer.OutputChannels, layer.Kernel, stride: layer.Stride, padding: (layer.Kernel - 1) / 2,
                 groups: layer.Groups, bias: false, device: device);
+
+    /// <summary>The kernel of a plain convolution module (<c>Conv2d</c>, <see cref="Conv2dSame"/>), or a mixed one's equivalent kernel.</summary>
+    public static Tensor Weight(nn.Module<Tensor, Tensor> conv) => conv switch
+    {
+        MixedConv mixed => mixed.EquivalentWeight(),
+        Conv2dSame same => same.weight,
+        _ => ((TorchSharp.Modules.Conv2d)conv).weight,
+    };
+}
+
+/// <summary>
+/// A mixed convolution (MixConv, timm's <c>MixedConv2d</c>): the input channels split into groups, each convolved with
+/// its own kernel (children <c>0</c>, <c>1</c>, … as timm names them), the outputs concatenated.
+/// </summary>
+public sealed class MixedConv : nn.Module<Tensor, Tensor>
+{
+    private readonly ConvLayer _layer;
+    private readonly IReadOnlyList<ConvPart> _parts;
+    private readonly TorchSharp.Modules.Conv2d[] _convs;
+
+    /// <summary>Creates the parts of <paramref name="layer"/>, without bias.</summary>
+    public MixedConv(ConvLayer layer, Device? device = null)
+        : base(nameof(MixedConv))
+    {
+        (_layer, _parts) = (layer, layer.Parts());
+        _convs = _parts.Select(p => nn.Conv2d(p.InputChannels, p.OutputChannels, p.Kernel, stride: layer.Stride, padding: (p.Kernel - 1) / 2,
+            groups: p.Groups, bias: false, device: device)).ToArray();
+        for (var i = 0; i < _convs.Length; i++)
+        {
+            register_module(i.ToString(System.Globalization.CultureInfo.InvariantCulture), _convs[i]);
+        }
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var pieces = input.split(_parts.Select(p => (long)p.InputChannels).ToArray(), 1);
+        return cat(pieces.Select((piece, i) => _convs[i].call(piece)).ToList(), 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One kernel that computes the same (<see cref="ConvLayer.Equivalent"/>): each part's placed where the plan says.</summary>
+    public Tensor EquivalentWeight()
+    {
+        var (kernel, groups) = _layer.Equivalent();
+        var first = _convs[0].weight;
+        var weight = zeros(new long[] { _layer.OutputChannels, _layer.InputChannels / groups, kernel, kernel }, first.dtype, first.device);
+        using var noGrad = no_grad();
+        foreach (var (part, conv) in _parts.Zip(_convs, (part, conv) => (part, conv)))
+        {
+            using var slot = weight[
+                TensorIndex.Slice(part.OutputOffset, part.OutputOffset + part.OutputChannels),
+                TensorIndex.Slice(part.InputOffset, part.InputOffset + (part.InputChannels / part.Groups)),
+                TensorIndex.Slice(part.KernelOffset, part.KernelOffset + part.Kernel),
+                TensorIndex.Slice(part.KernelOffset, part.KernelOffset + part.Kernel)];
+            slot.copy_(conv.weight);
+        }
+        return weight;
+    }
 }
 
 /// <summary>

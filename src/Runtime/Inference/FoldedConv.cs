@@ -27,10 +27,11 @@ internal sealed class FoldedConv : IDisposable
         using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
         using var folded = layer.ConvWeight * scale.view(-1, 1, 1, 1);
         var plan = layer.Layer;
-        _pointwise = channelsLast && plan.Kernel == 1 && plan.Stride == 1 && plan.Groups == 1;
+        var (kernel, groups) = plan.Equivalent();
+        _pointwise = channelsLast && kernel == 1 && plan.Stride == 1 && groups == 1;
         _weight = _pointwise ? Matrix(folded) : channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
         _bias = (norm.bias! - (norm.running_mean! * scale)).detach().clone();
-        (_stride, _groups, _samePadding, _activation) = (plan.Stride, plan.Groups, plan.SamePadding, plan.Activation);
+        (_stride, _groups, _samePadding, _activation) = (plan.Stride, groups, plan.SamePadding, plan.Activation);
     }
 
     /// <summary>A [out, in, 1, 1] kernel as the contiguous [in, out] matrix of <see cref="Pointwise"/>.</summary>

@@ -36,8 +36,19 @@ public sealed class InferenceModel : IDisposable
         _classifierBias = model.ClassifierLinear.bias!.detach().clone();
         if (model.ClassifierHidden is { } hidden)
         {
-            _hidden = (hidden.weight!.detach().clone(), hidden.bias!.detach().clone(), model.Plan.Hidden!.Activation);
+            _hidden = model.ClassifierHiddenNorm is { } norm
+                ? FoldNorm(hidden.weight!, norm, model.Plan.Hidden!.Activation)
+                : (hidden.weight!.detach().clone(), hidden.bias!.detach().clone(), model.Plan.Hidden!.Activation);
         }
+    }
+
+    /// <summary>A bias-free linear layer and the BatchNorm after it as one linear layer (eval statistics).</summary>
+    private static (Tensor, Tensor, Activation) FoldNorm(Tensor weight, TorchSharp.Modules.BatchNorm1d norm, Activation activation)
+    {
+        using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
+        using var folded = weight * scale.unsqueeze(1);
+        using var bias = norm.bias! - (norm.running_mean! * scale);
+        return (folded.detach().clone(), bias.detach().clone(), activation);
     }
 
     /// <summary>Logits for <paramref name="input"/> [N, C, H, W]; the caller owns the result.</summary>

@@ -32,6 +32,8 @@ public class ReferenceLogitsTests
     [InlineData("timm", "efficientnet_es", "efficientnet_es")]
     [InlineData("timm", "mobilenetv3_large_100", "mobilenetv3_large_100")] // hidden layer stored as timm's 1×1 conv_head
     [InlineData("timm", "lcnet_100", "lcnet_100")]
+    [InlineData("timm", "mixnet_s", "mixnet_s")]                           // mixed kernels and 1×1 groups
+    [InlineData("timm", "mobilenetv4_conv_small", "mobilenetv4_conv_small")] // universal inverted residuals, BatchNorm in the head
     public void Every_path_reproduces_the_references_logits(string source, string referenceModel, string model)
     {
         var fixture = new ReferenceFixture(source, referenceModel);

@@ -74,6 +74,9 @@ public class ReferenceNamesTests
     [InlineData("lcnet_100", "lcnet_100")]
     [InlineData("tinynet_a", "tinynet_a")]
     [InlineData("efficientnetv2_rw_s", "efficientnetv2_rw_s")]
+    [InlineData("mixnet_s", "mixnet_s")]
+    [InlineData("mixnet_l", "mixnet_l")]
+    [InlineData("mobilenetv4_conv_small", "mobilenetv4_conv_small")]
     public void TimmNames_gives_timms_names_and_shapes(string model, string timmModel)
     {
         using var network = EffNetModels.Create(model, device: META); // shapes only: no memory, no initialisation
