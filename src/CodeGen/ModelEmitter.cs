@@ -64,7 +64,7 @@ public static class ModelEmitter
          .Line($"/// {Literal.Grouped(n.Parameters)} parameters, {(n.Macs / 1e9).ToString("F2", CultureInfo.InvariantCulture)} GMACs.")
          .Line("/// </summary>")
          .Line("/// <remarks>")
-         .Line("/// Resolved stage table (module <c>features.{stage}</c>):")
+         .Line(n.Plan.Layout == FeatureLayout.Stages ? "/// Resolved stage table (module <c>features.{stage}</c>):" : "/// Resolved stage table (one module <c>features.{n}</c> per block):")
          .Line("/// <code>");
         var (plan, stem) = (n.Plan, n.Plan.Stem.Spatial);
         var (last, classifier) = (Literal.Of(n.Stages[n.Stages.Count - 1].Index + 1), plan.Hidden is { } hidden ? $"FC {hidden.Width}, FC {n.Classes}" : $"FC {n.Classes}");
@@ -165,7 +165,8 @@ public static class ModelEmitter
          .Line("/// <see cref=\"ParameterCount\"/> and <see cref=\"Macs\"/> count, and what ONNX export and timm's names follow.")
          .Line("/// </summary>")
          .Line($"public static {Alias}::NetworkPlan Blueprint {{ get; }} =")
-         .Line($"    new {Alias}::PlanBuilder(nameof({n.ClassName}), Resolution, new(Eps: {Literal.Of(plan.Norm.Eps)}, Momentum: {Literal.Of(plan.Norm.Momentum)}), {Alias}::Padding.{plan.Padding})")
+         .Line($"    new {Alias}::PlanBuilder(nameof({n.ClassName}), Resolution, new(Eps: {Literal.Of(plan.Norm.Eps)}, Momentum: {Literal.Of(plan.Norm.Momentum)}), {Alias}::Padding.{plan.Padding}"
+               + (plan.Layout == FeatureLayout.Stages ? ")" : $", {Alias}::FeatureLayout.{plan.Layout})"))
          .Line($"        // features.0: stem, {Size(stem.InputSize)} -> {Size(stem.OutputSize)}")
          .Line($"        .Stem({Literal.Of(stem.OutputChannels)}, kernel: {Literal.Of(stem.Spatial.Kernel)}, stride: {Literal.Of(stem.Spatial.Stride)}, {Act(stem.Spatial.Activation)})");
         foreach (var stage in n.Stages)
@@ -173,7 +174,7 @@ public static class ModelEmitter
             if (stage.FirstBlock == 0)
             {
                 var blocks = plan.Blocks(stage.Index).Count();
-                w.Line($"        // features.{Literal.Of(stage.Index)}: stage {Literal.Of(stage.Index)}, {Literal.Of(blocks)} block(s)")
+                w.Line($"        // {(plan.Layout == FeatureLayout.Stages ? $"features.{Literal.Of(stage.Index)}: " : "")}stage {Literal.Of(stage.Index)}, {Literal.Of(blocks)} block(s)")
                  .Line("        .Stage()");
             }
             foreach (var b in n.Blocks(stage))

@@ -89,14 +89,23 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
                 }.OfType<nn.Module<Tensor, Tensor>>().ToList())
             : nn.Sequential(dropout, output);
 
-    /// <summary>The modules of the plan's units, each stage's blocks in a <c>Sequential</c> of its own.</summary>
+    /// <summary>
+    /// The modules of the plan's units as their paths nest them: <c>features.{n}</c> is a unit of its own, or a
+    /// <c>Sequential</c> of the units <c>features.{n}.{i}</c> (a stage's blocks); a unit is its single layer when that
+    /// layer has the unit's path (stem, head, a flat layout's bare convolution), else a block.
+    /// </summary>
     private static nn.Module<Tensor, Tensor> CreateFeatures(NetworkPlan plan, double stochasticDepth, Device? device)
     {
-        var children = plan.Units.GroupBy(u => u.Stage).Select(stage => stage.First().IsBlock
-            ? nn.Sequential(stage.Select(u => (nn.Module<Tensor, Tensor>)new Blocks.ResidualBlock(u, plan.Norm, u.DropPath!.Value.Rate(stochasticDepth), device)).ToList())
-            : Blocks.LayerModules.Create(stage.Single().Layers.Single(), plan.Norm, device));
+        nn.Module<Tensor, Tensor> Unit(PlanUnit u) => u.IsBare
+            ? Blocks.LayerModules.Create(u.Layers[0], plan.Norm, device)
+            : new Blocks.ResidualBlock(u, plan.Norm, u.DropPath!.Value.Rate(stochasticDepth), device);
+        var children = plan.Units.GroupBy(u => u.FeatureChild).Select(child => child.Count() == 1 && child.Single().Path == FeaturesChild(child.Key)
+            ? Unit(child.Single())
+            : nn.Sequential(child.Select(Unit).ToList()));
         return nn.Sequential(children.ToList());
     }
+
+    private static string FeaturesChild(int child) => "features." + child.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Keep BatchNorm layers in eval mode (running statistics frozen) even while the model trains, as

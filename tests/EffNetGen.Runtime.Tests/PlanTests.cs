@@ -64,10 +64,12 @@ public class PlanTests
         });
     }
 
-    [Fact]
-    public void Feature_levels_of_a_plan_are_the_maps_Features_returns()
+    [Theory]
+    [InlineData("efficientnet_b0")]
+    [InlineData("mobilenet_v3_large")] // one features child per block
+    public void Feature_levels_of_a_plan_are_the_maps_Features_returns(string name)
     {
-        using var model = new EfficientNetB0();
+        using var model = EffNetModels.Create(name);
         model.eval();
         using var input = randn(1, 3, 64, 64);
         var maps = model.Features(input);

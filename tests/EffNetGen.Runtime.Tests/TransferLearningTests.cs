@@ -99,6 +99,22 @@ public class TransferLearningTests
     }
 
     [Fact]
+    public void Feature_maps_of_torchvisions_MobileNetV3_layout_are_timms_feature_info()
+    {
+        using var model = EffNetModels.Create("mobilenet_v3_large");
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+
+        var maps = model.Features(randn(1, 3, 224, 224));
+
+        // timm's mobilenetv3_large_100 feature_info: reductions 2…32, channels 16, 24, 40, 112, 960; torchvision's modules
+        // features.1, .3, .6, .12, .16 (one child per block).
+        Assert.Equal(new[] { (1, 2, 16), (3, 4, 24), (6, 8, 40), (12, 16, 112), (16, 32, 960) }, model.FeatureLevels.Select(l => (l.Index, l.Stride, l.Channels)));
+        Assert.Equal(new long[] { 112, 56, 28, 14, 7 }, maps.Select(m => m.shape[2]));
+    }
+
+    [Fact]
     public void TorchSharp_dat_files_round_trip_and_a_bad_one_leaves_the_model_unchanged()
     {
         using var folder = new TempDirectory();

@@ -31,6 +31,13 @@ public static class TorchvisionReference
     /// <summary>torchvision's mobilenet_v2 (MobileNet_V2_Weights.IMAGENET1K_V1 "num_params").</summary>
     public const long MobileNetV2 = 3_504_872;
 
+    /// <summary>torchvision's MobileNetV3 (MobileNet_V3_*_Weights.IMAGENET1K_V1 "num_params").</summary>
+    public static TheoryData<string, long> MobileNetV3ParameterCounts => new()
+    {
+        { "mobilenet_v3_large", 5_483_032 },
+        { "mobilenet_v3_small", 2_542_856 },
+    };
+
     /// <summary>
     /// Variant and GMACs at the variant's own resolution. B2 is absent: torchvision measures it at
     /// 288 px, not the paper's 260.

@@ -10,7 +10,7 @@ namespace EffNetGen.Architecture;
 /// </summary>
 public sealed record HiddenLayer(int Width, Activation Activation, bool Norm = false);
 
-/// <summary>A multi-scale feature map: the <c>features</c> child that produces it, its stride and its channels.</summary>
+/// <summary>A multi-scale feature map: the <c>features</c> child that produces it (<c>features.{Index}</c>), its stride and its channels.</summary>
 public readonly record struct FeatureLevel(int Index, int Stride, int Channels);
 
 /// <summary>
@@ -36,6 +36,9 @@ public sealed record NetworkPlan(
     double StochasticDepth,
     EquatableArray<FeatureLevel> FeatureLevels)
 {
+    /// <summary>How the feature extractor's modules are named (torchvision's EfficientNet or MobileNetV3 keys).</summary>
+    public FeatureLayout Layout { get; init; }
+
     /// <summary>The hidden classifier layer between the pooling and the output layer, if any.</summary>
     public HiddenLayer? Hidden { get; init; }
 
@@ -111,7 +114,7 @@ public sealed record NetworkPlan(
 
     /// <summary>Indices into <see cref="Units"/> of the units whose outputs are the <see cref="FeatureLevels"/> maps.</summary>
     public IReadOnlyList<int> FeatureLevelUnits() =>
-        FeatureLevels.Select(level => Units.Select((u, i) => (u, i)).Last(p => p.u.Stage == level.Index).i).ToList();
+        FeatureLevels.Select(level => Units.Select((u, i) => (u, i)).Last(p => p.u.FeatureChild == level.Index).i).ToList();
 
     /// <summary>The same network for <paramref name="channels"/> image channels (a grey-scale or multi-band stem).</summary>
     public NetworkPlan WithInputChannels(int channels)

@@ -5,6 +5,16 @@ using System.Linq;
 
 namespace EffNetGen.Architecture;
 
+/// <summary>How the feature extractor's modules are named (each follows a reference's state_dict keys).</summary>
+public enum FeatureLayout
+{
+    /// <summary>torchvision's EfficientNet: <c>features.{stage}.{block}.block.{layer}</c>, the stem and head <c>features.0</c> and last.</summary>
+    Stages,
+
+    /// <summary>torchvision's MobileNetV3: <c>features.{n}.block.{layer}</c>, one child per block, a single convolution as <c>features.{n}</c>.</summary>
+    Flat,
+}
+
 /// <summary>
 /// Lowers a network, block by block, to its <see cref="NetworkPlan"/>: the one place that knows which layers each block
 /// type has, in which order, with which widths, module paths (torchvision's) and timm names, when a block adds its input,
@@ -28,11 +38,15 @@ public sealed class PlanBuilder
     private int _stage;
     private int _index;
     private HiddenLayer? _hidden;
+    private readonly FeatureLayout _layout;
 
-    /// <summary>Starts the plan of network <paramref name="name"/> (its class name) at <paramref name="resolution"/>.</summary>
-    public PlanBuilder(string name, int resolution, NormSettings norm, Padding padding)
+    /// <summary>
+    /// Starts the plan of network <paramref name="name"/> (its class name) at <paramref name="resolution"/>, its modules
+    /// named as <paramref name="layout"/> says.
+    /// </summary>
+    public PlanBuilder(string name, int resolution, NormSettings norm, Padding padding, FeatureLayout layout = FeatureLayout.Stages)
     {
-        (_name, _resolution, _norm, _padding, _size) = (name, resolution, norm, padding, resolution);
+        (_name, _resolution, _norm, _padding, _size, _layout) = (name, resolution, norm, padding, resolution, layout);
     }
 
     /// <summary>The stem: <c>features.0</c>, a k×k conv-norm-activation from the image.</summary>
@@ -148,7 +162,7 @@ public sealed class PlanBuilder
     public PlanBuilder Head(int channels, int kernel, Activation activation)
     {
         Require(_stage > 0 && _index > 0, "the head follows the stages, each with a block");
-        var path = Features(_stage + 1);
+        var path = Features(_layout == FeatureLayout.Flat ? _units.Count : _stage + 1);
         var conv = Conv(path, "conv_head", "bn2", _channels, channels, kernel, 1, 1, activation);
         _units.Add(new PlanUnit(UnitKind.Head, _stage + 1, 0, path, new PlanLayer[] { conv }.ToEquatableArray(), Residual: false, DropPath: null));
         (_channels, _size) = (channels, conv.OutputSize);
@@ -179,6 +193,7 @@ public sealed class PlanBuilder
         return new NetworkPlan(_name, _resolution, _norm, _padding, units.ToEquatableArray(), classes, dropout, stochasticDepth, _levels.ToEquatableArray())
         {
             Hidden = _hidden,
+            Layout = _layout,
         };
     }
 
@@ -186,11 +201,16 @@ public sealed class PlanBuilder
     {
         Require(_stage > 0 && (_units[_units.Count - 1].Kind != UnitKind.Head), "a block belongs to a stage");
         Require(_index == 0 || stride == 1, "only a stage's first block changes the stride");
-        var path = $"{Features(_stage)}.{Invariant(_index)}";
+        // Flat: every block a features child of its own (torchvision's MobileNetV3), a single convolution without the
+        // block wrapper (its last conv, features.16); by stage: features.{stage}.{block}.block.{layer} (its EfficientNet).
+        var flat = _layout == FeatureLayout.Flat;
+        var bare = flat && kind == UnitKind.ConvNormAct;
+        var path = flat ? Features(_units.Count) : $"{Features(_stage)}.{Invariant(_index)}";
         var count = 0;
-        string Next() => $"{path}.block.{Invariant(count++)}";
+        string Next() => bare ? path : $"{path}.block.{Invariant(count++)}";
         var built = layers(Next, $"blocks.{Invariant(_stage - 1)}.{Invariant(_index)}.").ToEquatableArray();
         var residual = skip && PlanUnit.KeepsShape(stride, _channels, output);
+        Require(!(bare && residual), "in torchvision's MobileNetV3 layout a single convolution never adds its input ('skip off')");
         _units.Add(new PlanUnit(kind, _stage, _index++, path, built, residual, DropPath: null));
         return Advance((ConvLayer)built[built.Count - 1], stride, opensLevel: _index == 1);
     }
@@ -206,7 +226,7 @@ public sealed class PlanBuilder
         {
             _levels.RemoveAt(_levels.Count - 1);
         }
-        var level = new FeatureLevel(_stage, _stride, _channels);
+        var level = new FeatureLevel(_layout == FeatureLayout.Flat ? _units.Count - 1 : _stage, _stride, _channels);
         if (opensLevel)
         {
             _levels.Add(level);

@@ -42,6 +42,12 @@ public readonly record struct DropPath(int Block, int Blocks)
 /// </summary>
 public sealed record PlanUnit(UnitKind Kind, int Stage, int Index, string Path, EquatableArray<PlanLayer> Layers, bool Residual, DropPath? DropPath)
 {
+    /// <summary>The <c>features</c> child the unit is or belongs to (<c>features.{n}</c>): its stage, or its own number in a flat layout.</summary>
+    public int FeatureChild => int.Parse(Path.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether the unit is a single layer at its own path (a stem, a head, a bare convolution of a flat layout).</summary>
+    public bool IsBare => Layers.Count == 1 && Layers[0].Path == Path;
+
     /// <summary>Whether this unit is a block (not the stem or the head).</summary>
     public bool IsBlock => Kind is not (UnitKind.Stem or UnitKind.Head);
 

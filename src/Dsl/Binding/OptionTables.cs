@@ -42,7 +42,7 @@ internal static class OptionTables
 
     public static readonly IReadOnlyDictionary<string, string> Naming = new Dictionary<string, string>
     {
-        ["prefix"] = "model name prefix",
+        ["prefix"] = "model name prefix", ["layout"] = "module layout",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Classifier = new Dictionary<string, string>
@@ -107,7 +107,8 @@ internal static class OptionTables
         ["width"] = "width multiplier", ["depth"] = "depth multiplier", ["resolution"] = "input resolution",
         ["phi"] = "compound coefficient", ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate",
         ["crop"] = "evaluation crop fraction", ["norm"] = "BatchNorm settings", ["expect"] = "contract",
-        ["training"] = "training recipe", ["model"] = "model name",
+        ["training"] = "training recipe", ["model"] = "model name", ["layout"] = "module layout",
+        ["interpolation"] = "resize interpolation",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Expect = new Dictionary<string, string>
@@ -125,6 +126,12 @@ internal static class OptionTables
     public static readonly IReadOnlyDictionary<string, DepthRounding> DepthRoundings = new Dictionary<string, DepthRounding>
     {
         ["ceil"] = DepthRounding.Ceil, ["round"] = DepthRounding.Round,
+    };
+
+    /// <summary>Module layouts, by the torchvision model whose state_dict keys they reproduce.</summary>
+    public static readonly IReadOnlyDictionary<string, FeatureLayout> Layouts = new Dictionary<string, FeatureLayout>
+    {
+        ["efficientnet"] = FeatureLayout.Stages, ["mobilenetv3"] = FeatureLayout.Flat,
     };
 
     public static readonly IReadOnlyDictionary<string, Gate> Gates = new Dictionary<string, Gate>

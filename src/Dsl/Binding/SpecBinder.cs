@@ -67,8 +67,9 @@ public static class SpecBinder
             r.Choice("interpolation", DefaultPreprocess.Interpolation, OptionTables.Interpolations),
             r.Choice("normalize", DefaultPreprocess.Normalization, OptionTables.Normalizations),
             r.Number("crop", DefaultPreprocess.CropPct, v => v > 0 && v <= 1, "must be in (0, 1]"))) ?? DefaultPreprocess;
-        var modelPrefix = Settings(single, "naming", OptionTables.Naming, diagnostics, r => r.Word("prefix", ""))
-            is { Length: > 0 } prefix ? prefix : family.Name.Text.ToLowerInvariant() + "_";
+        var (prefix, layout) = Settings(single, "naming", OptionTables.Naming, diagnostics,
+            r => ((string, FeatureLayout)?)(r.Word("prefix", ""), r.Choice("layout", FeatureLayout.Stages, OptionTables.Layouts))) ?? ("", FeatureLayout.Stages);
+        var modelPrefix = prefix.Length > 0 ? prefix : family.Name.Text.ToLowerInvariant() + "_";
         var (classes, hidden) = Settings(single, "classifier", OptionTables.Classifier, diagnostics, r => ((int, HiddenLayer?)?)(
             r.Integer("classes", 1000, Rules.IsPositive, Rules.PositiveRequirement), BindHidden(r, defaults.Activation))) ?? (1000, null);
         var (dropout, stochasticDepth) = Settings(single, "regularization", OptionTables.Regularization, diagnostics,
@@ -82,7 +83,7 @@ public static class SpecBinder
         }
 
         var familyLayers = LayerSet.Bind(family.Statements, context, diagnostics);
-        var variantDefaults = new VariantDefaults(scaling, norm, dropout, stochasticDepth, training, familyLayers);
+        var variantDefaults = new VariantDefaults(scaling, norm, dropout, stochasticDepth, training, familyLayers, layout);
         var variants = BindVariants(family, variantDefaults, diagnostics);
         return new FamilySpec(family.Name.Text, ns?.Text, modelPrefix, scaling, defaults, preprocess, classes, variants.ToEquatableArray(), family.Span)
         {
@@ -170,7 +171,7 @@ public static class SpecBinder
     /// <summary>The class the generator lists every model in; no variant may be named like it.</summary>
     private const string RegistryClassName = "EffNetModels";
 
-    private sealed record VariantDefaults(ScalingSpec Scaling, NormSettings Norm, double Dropout, double StochasticDepth, TrainingRecipe? Training, LayerSet Layers);
+    private sealed record VariantDefaults(ScalingSpec Scaling, NormSettings Norm, double Dropout, double StochasticDepth, TrainingRecipe? Training, LayerSet Layers, FeatureLayout Layout);
 
     private static List<VariantSpec> BindVariants(FamilySyntax family, VariantDefaults defaults, List<SpecDiagnostic> diagnostics)
     {
@@ -215,6 +216,8 @@ public static class SpecBinder
                 Expectations = expectations,
                 Training = training,
                 ModelName = r.Has("model") ? r.Word("model", name.Text.ToLowerInvariant()) : null,
+                ModuleLayout = r.Choice("layout", defaults.Layout, OptionTables.Layouts),
+                Interpolation = r.Has("interpolation") ? r.Choice("interpolation", Interpolation.Bicubic, OptionTables.Interpolations) : null,
             });
         }
         if (variants.Count == 0 && names.Count == 0)

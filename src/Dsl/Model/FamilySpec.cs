@@ -96,6 +96,12 @@ public sealed record VariantSpec(
     /// <summary>What the spec says the resolved variant must be; checked after resolution.</summary>
     public EquatableArray<Expectation> Expectations { get; init; }
 
+    /// <summary>How the modules are named: torchvision's EfficientNet (by stage) or MobileNetV3 (flat) state_dict keys.</summary>
+    public FeatureLayout ModuleLayout { get; init; }
+
+    /// <summary>The evaluation resize interpolation, when the variant's differs from its family's (torchvision's weights: bilinear).</summary>
+    public Interpolation? Interpolation { get; init; }
+
     /// <summary>The model name <c>EffNetModels.Create</c> accepts, when the variant names it (<c>model mobilenetv2_100</c>); null: the family's prefix and the variant name.</summary>
     public string? ModelName { get; init; }
 

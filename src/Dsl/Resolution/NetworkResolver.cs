@@ -14,7 +14,7 @@ public static class NetworkResolver
         var (stages, plan) = Build(family, variant, variant.Width, variant.Depth, variant.Resolution);
         var network = new ResolvedNetwork(
             family.Name, variant.Name, variant.ModelName ?? family.ModelPrefix + variant.Name.ToLowerInvariant(), family.Namespace, variant.Width, variant.Depth,
-            new PreprocessSettings(variant.Resolution, variant.CropPct ?? family.Preprocess.CropPct, family.Preprocess.Interpolation, family.Preprocess.Normalization),
+            new PreprocessSettings(variant.Resolution, variant.CropPct ?? family.Preprocess.CropPct, variant.Interpolation ?? family.Preprocess.Interpolation, family.Preprocess.Normalization),
             stages, plan, Training: variant.Training);
         if (variant.Phi is not { } phi)
         {
@@ -36,7 +36,7 @@ public static class NetworkResolver
         int Scale(int channels) => Rounding.RoundChannels(channels * width, scaling.Divisor, scaling.MinChannels);
 
         var stemChannels = layout.Stem.Fixed ? layout.Stem.Channels : Scale(layout.Stem.Channels);
-        var plan = new PlanBuilder(family.Name + variant.Name, resolution, variant.Norm, defaults.Padding)
+        var plan = new PlanBuilder(family.Name + variant.Name, resolution, variant.Norm, defaults.Padding, variant.ModuleLayout)
             .Stem(stemChannels, layout.Stem.Kernel, layout.Stem.Stride, layout.Stem.Activation ?? defaults.Activation);
         var stages = new List<ResolvedStage>();
         var channels = stemChannels;

@@ -23,6 +23,8 @@ public class ReferenceNamesTests
     [InlineData("efficientnet_v2_s")]
     [InlineData("efficientnet_v2_m")]
     [InlineData("efficientnet_v2_l")]
+    [InlineData("mobilenet_v3_large")] // layout mobilenetv3: one features child per block, classifier.0/.3
+    [InlineData("mobilenet_v3_small")]
     public void The_state_dict_is_torchvisions_in_names_and_shapes(string model)
     {
         using var network = EffNetModels.Create(model, device: META); // shapes only: no memory, no initialisation
@@ -77,6 +79,8 @@ public class ReferenceNamesTests
     [InlineData("mixnet_s", "mixnet_s")]
     [InlineData("mixnet_l", "mixnet_l")]
     [InlineData("mobilenetv4_conv_small", "mobilenetv4_conv_small")]
+    [InlineData("mobilenet_v3_large", "mobilenetv3_large_100")] // timm's names whatever the module layout
+    [InlineData("mobilenet_v3_small", "mobilenetv3_small_100")]
     public void TimmNames_gives_timms_names_and_shapes(string model, string timmModel)
     {
         using var network = EffNetModels.Create(model, device: META); // shapes only: no memory, no initialisation
