@@ -135,7 +135,10 @@ TIMM_KEYS = ([f"efficientnet_b{i}" for i in range(9)] + ["efficientnet_l2"]
              + [f"efficientnet_lite{i}" for i in range(5)] + ["efficientnet_es", "efficientnet_em", "efficientnet_el"]
              + ["efficientnetv2_s", "efficientnetv2_m", "efficientnetv2_l", "mobilenetv2_100"]
              + ["mobilenetv3_large_100", "mobilenetv3_small_100", "mnasnet_100", "mobilenetv2_050", "mixnet_s", "mixnet_l",
-                "lcnet_100", "mobilenetv4_conv_small", "tinynet_a", "efficientnetv2_rw_s"])
+                "lcnet_100", "mobilenetv4_conv_small", "tinynet_a", "efficientnetv2_rw_s", "mixnet_s_os16"])
+
+# Fixture names for a reference model built with arguments: timm's output_stride turns the last stride into dilation.
+BUILT_WITH = {"mixnet_s_os16": ("mixnet_s", {"output_stride": 16})}
 
 # (source, model, input size): full-size models; inputs smaller than the eval resolution where that keeps the tests
 # fast (the networks pool adaptively); 225 is odd, for TensorFlow's asymmetric 'same' padding.
@@ -143,11 +146,14 @@ LOGITS = [("torchvision", "efficientnet_b0", 224), ("torchvision", "efficientnet
           ("torchvision", "efficientnet_v2_s", 192), ("timm", "tf_efficientnet_b0", 225),
           ("timm", "efficientnet_lite0", 224), ("timm", "efficientnet_es", 224),
           ("timm", "mobilenetv3_large_100", 224), ("timm", "mixnet_s", 224), ("timm", "lcnet_100", 224),
-          ("timm", "mobilenetv4_conv_small", 224)]
+          ("timm", "mobilenetv4_conv_small", 224), ("timm", "mixnet_s_os16", 224)]
 
 
 def create(source: str, name: str) -> torch.nn.Module:
-    return getattr(torchvision.models, name)() if source == "torchvision" else timm.create_model(name, pretrained=False)
+    if source == "torchvision":
+        return getattr(torchvision.models, name)()
+    model, kwargs = BUILT_WITH.get(name, (name, {}))
+    return timm.create_model(model, pretrained=False, **kwargs)
 
 
 def main() -> None:

@@ -166,7 +166,8 @@ public static class ModelEmitter
          .Line("/// </summary>")
          .Line($"public static {Alias}::NetworkPlan Blueprint {{ get; }} =")
          .Line($"    new {Alias}::PlanBuilder(nameof({n.ClassName}), Resolution, new(Eps: {Literal.Of(plan.Norm.Eps)}, Momentum: {Literal.Of(plan.Norm.Momentum)}), {Alias}::Padding.{plan.Padding}"
-               + (plan.Layout == FeatureLayout.Stages ? ")" : $", {Alias}::FeatureLayout.{plan.Layout})"))
+               + (plan.Layout == FeatureLayout.Stages ? "" : $", {Alias}::FeatureLayout.{plan.Layout}")
+               + (plan.OutputStride is { } outputStride ? $", outputStride: {Literal.Of(outputStride)})" : ")"))
          .Line($"        // features.0: stem, {Size(stem.InputSize)} -> {Size(stem.OutputSize)}")
          .Line($"        .Stem({Literal.Of(stem.OutputChannels)}, kernel: {Literal.Of(stem.Spatial.Kernel)}, stride: {Literal.Of(stem.Spatial.Stride)}, {Act(stem.Spatial.Activation)})");
         foreach (var stage in n.Stages)

@@ -39,6 +39,9 @@ public sealed record NetworkPlan(
     /// <summary>How the feature extractor's modules are named (torchvision's EfficientNet or MobileNetV3 keys).</summary>
     public FeatureLayout Layout { get; init; }
 
+    /// <summary>The output stride the feature maps stop at (timm's <c>output_stride</c>: later strides are dilations), if any.</summary>
+    public int? OutputStride { get; init; }
+
     /// <summary>The hidden classifier layer between the pooling and the output layer, if any.</summary>
     public HiddenLayer? Hidden { get; init; }
 

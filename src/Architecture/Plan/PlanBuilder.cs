@@ -39,14 +39,19 @@ public sealed class PlanBuilder
     private int _index;
     private HiddenLayer? _hidden;
     private readonly FeatureLayout _layout;
+    private readonly int? _outputStride;
+    private int _dilation = 1;
+    private int _blockDilation = 1;
 
     /// <summary>
     /// Starts the plan of network <paramref name="name"/> (its class name) at <paramref name="resolution"/>, its modules
-    /// named as <paramref name="layout"/> says.
+    /// named as <paramref name="layout"/> says; with <paramref name="outputStride"/> (8 or 16) the feature maps shrink no
+    /// further, later strides becoming dilations (timm's <c>output_stride</c>, for dense prediction).
     /// </summary>
-    public PlanBuilder(string name, int resolution, NormSettings norm, Padding padding, FeatureLayout layout = FeatureLayout.Stages)
+    public PlanBuilder(string name, int resolution, NormSettings norm, Padding padding, FeatureLayout layout = FeatureLayout.Stages, int? outputStride = null)
     {
-        (_name, _resolution, _norm, _padding, _size, _layout) = (name, resolution, norm, padding, resolution, layout);
+        Require(outputStride is null or 8 or 16, "an output stride is 8 or 16");
+        (_name, _resolution, _norm, _padding, _size, _layout, _outputStride) = (name, resolution, norm, padding, resolution, layout, outputStride);
     }
 
     /// <summary>The stem: <c>features.0</c>, a k×k conv-norm-activation from the image.</summary>
@@ -76,11 +81,11 @@ public sealed class PlanBuilder
     /// </summary>
     public PlanBuilder DepthwiseSeparable(int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
         Activation? seActivation = null, Activation pointwise = Activation.None, int[]? kernels = null, int[]? projectKernels = null) =>
-        Block(UnitKind.DepthwiseSeparable, stride, output, skip, (next, timm) =>
+        Block(UnitKind.DepthwiseSeparable, stride, output, skip, (next, timm, s) =>
         {
-            var layers = new List<PlanLayer> { Conv(next(), timm + "conv_dw", timm + "bn1", _channels, _channels, kernel, stride, _channels, activation, kernels: kernels) };
+            var layers = new List<PlanLayer> { Conv(next(), timm + "conv_dw", timm + "bn1", _channels, _channels, kernel, s, _channels, activation, kernels: kernels) };
             AddSqueeze(layers, next, timm, _channels, se, seActivation ?? activation, gate);
-            layers.Add(Conv(next(), timm + "conv_pw", timm + "bn2", _channels, output, 1, 1, 1, pointwise, SizeAfter(kernel, stride), projectKernels));
+            layers.Add(Conv(next(), timm + "conv_pw", timm + "bn2", _channels, output, 1, 1, 1, pointwise, SizeAfter(kernel, s), projectKernels));
             return layers;
         });
 
@@ -91,15 +96,15 @@ public sealed class PlanBuilder
     /// </summary>
     public PlanBuilder InvertedResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
         Activation? seActivation = null, int[]? kernels = null, int[]? expandKernels = null, int[]? projectKernels = null) =>
-        Block(UnitKind.InvertedResidual, stride, output, skip, (next, timm) =>
+        Block(UnitKind.InvertedResidual, stride, output, skip, (next, timm, s) =>
         {
             var layers = new List<PlanLayer>
             {
                 Conv(next(), timm + "conv_pw", timm + "bn1", _channels, expanded, 1, 1, 1, activation, kernels: expandKernels),
-                Conv(next(), timm + "conv_dw", timm + "bn2", expanded, expanded, kernel, stride, expanded, activation, kernels: kernels),
+                Conv(next(), timm + "conv_dw", timm + "bn2", expanded, expanded, kernel, s, expanded, activation, kernels: kernels),
             };
             AddSqueeze(layers, next, timm, expanded, se, seActivation ?? activation, gate);
-            layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn3", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride), projectKernels));
+            layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn3", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, s), projectKernels));
             return layers;
         });
 
@@ -112,7 +117,7 @@ public sealed class PlanBuilder
         int? se = null, Gate gate = Gate.Sigmoid, bool skip = true, Activation? seActivation = null)
     {
         Require(stride == 1 || startKernel + middleKernel + endKernel > 0, "a strided universal inverted residual has a depthwise convolution");
-        return Block(UnitKind.UniversalInvertedResidual, stride, output, skip, (next, timm) =>
+        return Block(UnitKind.UniversalInvertedResidual, stride, output, skip, (next, timm, s) =>
         {
             var layers = new List<PlanLayer>();
             var size = _size;
@@ -125,18 +130,18 @@ public sealed class PlanBuilder
             }
             if (startKernel > 0)
             {
-                Add("dw_start", _channels, _channels, startKernel, middleKernel > 0 ? 1 : stride, _channels, Activation.None);
+                Add("dw_start", _channels, _channels, startKernel, middleKernel > 0 ? 1 : s, _channels, Activation.None);
             }
             Add("pw_exp", _channels, expanded, 1, 1, 1, activation);
             if (middleKernel > 0)
             {
-                Add("dw_mid", expanded, expanded, middleKernel, stride, expanded, activation);
+                Add("dw_mid", expanded, expanded, middleKernel, s, expanded, activation);
             }
             AddSqueeze(layers, next, timm, expanded, se, seActivation ?? activation, gate);
             Add("pw_proj", expanded, output, 1, 1, 1, Activation.None);
             if (endKernel > 0)
             {
-                Add("dw_end", output, output, endKernel, startKernel + middleKernel == 0 ? stride : 1, output, Activation.None);
+                Add("dw_end", output, output, endKernel, startKernel + middleKernel == 0 ? s : 1, output, Activation.None);
             }
             return layers;
         });
@@ -145,18 +150,18 @@ public sealed class PlanBuilder
     /// <summary>timm's <c>er</c>: k×k expansion to <paramref name="expanded"/>, [SE], linear 1×1 projection.</summary>
     public PlanBuilder EdgeResidual(int expanded, int output, int kernel, int stride, Activation activation, int? se = null, Gate gate = Gate.Sigmoid, bool skip = true,
         Activation? seActivation = null) =>
-        Block(UnitKind.EdgeResidual, stride, output, skip, (next, timm) =>
+        Block(UnitKind.EdgeResidual, stride, output, skip, (next, timm, s) =>
         {
-            var layers = new List<PlanLayer> { Conv(next(), timm + "conv_exp", timm + "bn1", _channels, expanded, kernel, stride, 1, activation) };
+            var layers = new List<PlanLayer> { Conv(next(), timm + "conv_exp", timm + "bn1", _channels, expanded, kernel, s, 1, activation) };
             AddSqueeze(layers, next, timm, expanded, se, seActivation ?? activation, gate);
-            layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn2", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, stride)));
+            layers.Add(Conv(next(), timm + "conv_pwl", timm + "bn2", expanded, output, 1, 1, 1, Activation.None, SizeAfter(kernel, s)));
             return layers;
         });
 
     /// <summary>timm's <c>cn</c>: one k×k conv-norm-activation.</summary>
     public PlanBuilder ConvNormAct(int output, int kernel, int stride, Activation activation, bool skip = true) =>
-        Block(UnitKind.ConvNormAct, stride, output, skip, (next, timm) =>
-            new List<PlanLayer> { Conv(next(), timm + "conv", timm + "bn1", _channels, output, kernel, stride, 1, activation) });
+        Block(UnitKind.ConvNormAct, stride, output, skip, (next, timm, s) =>
+            new List<PlanLayer> { Conv(next(), timm + "conv", timm + "bn1", _channels, output, kernel, s, 1, activation) });
 
     /// <summary>The head: the last <c>features</c> child, a k×k conv-norm-activation to <paramref name="channels"/>.</summary>
     public PlanBuilder Head(int channels, int kernel, Activation activation)
@@ -194,13 +199,20 @@ public sealed class PlanBuilder
         {
             Hidden = _hidden,
             Layout = _layout,
+            OutputStride = _outputStride,
         };
     }
 
-    private PlanBuilder Block(UnitKind kind, int stride, int output, bool skip, Func<Func<string>, string, List<PlanLayer>> layers)
+    /// <summary>
+    /// Adds a block whose <paramref name="layers"/> get the stride to use. Past the output stride (timm's
+    /// <c>output_stride</c>) a stride becomes a dilation: the block keeps stride 1 and the dilation so far, the blocks
+    /// after it dilate their k×k convolutions by the stride it gave up.
+    /// </summary>
+    private PlanBuilder Block(UnitKind kind, int stride, int output, bool skip, Func<Func<string>, string, int, List<PlanLayer>> layers)
     {
         Require(_stage > 0 && (_units[_units.Count - 1].Kind != UnitKind.Head), "a block belongs to a stage");
         Require(_index == 0 || stride == 1, "only a stage's first block changes the stride");
+        var (effective, nextDilation) = stride > 1 && _outputStride is { } limit && _stride * stride > limit ? (1, _dilation * stride) : (stride, _dilation);
         // Flat: every block a features child of its own (torchvision's MobileNetV3), a single convolution without the
         // block wrapper (its last conv, features.16); by stage: features.{stage}.{block}.block.{layer} (its EfficientNet).
         var flat = _layout == FeatureLayout.Flat;
@@ -208,11 +220,13 @@ public sealed class PlanBuilder
         var path = flat ? Features(_units.Count) : $"{Features(_stage)}.{Invariant(_index)}";
         var count = 0;
         string Next() => bare ? path : $"{path}.block.{Invariant(count++)}";
-        var built = layers(Next, $"blocks.{Invariant(_stage - 1)}.{Invariant(_index)}.").ToEquatableArray();
-        var residual = skip && PlanUnit.KeepsShape(stride, _channels, output);
+        _blockDilation = _dilation;
+        var built = layers(Next, $"blocks.{Invariant(_stage - 1)}.{Invariant(_index)}.", effective).ToEquatableArray();
+        (_blockDilation, _dilation) = (1, nextDilation);
+        var residual = skip && PlanUnit.KeepsShape(effective, _channels, output);
         Require(!(bare && residual), "in torchvision's MobileNetV3 layout a single convolution never adds its input ('skip off')");
         _units.Add(new PlanUnit(kind, _stage, _index++, path, built, residual, DropPath: null));
-        return Advance((ConvLayer)built[built.Count - 1], stride, opensLevel: _index == 1);
+        return Advance((ConvLayer)built[built.Count - 1], effective, opensLevel: _index == 1);
     }
 
     /// <summary>
@@ -257,10 +271,12 @@ public sealed class PlanBuilder
             Require(_padding == Padding.Symmetric, "a mixed convolution has symmetric padding");
             kernel = kernels.Max();
         }
+        var dilation = kernel > 1 ? _blockDilation : 1; // a 1×1 convolution is the same dilated
         return new ConvLayer(path, timmConv, timmNorm, input, output, kernel, stride, groups,
-            _padding == Padding.Same && SamePadding.Differs(kernel, stride), activation, size, ConvOutputSize(size, kernel, stride))
+            _padding == Padding.Same && SamePadding.Differs(((kernel - 1) * dilation) + 1, stride), activation, size, ConvOutputSize(size, kernel, stride))
         {
             Kernels = (kernels ?? Array.Empty<int>()).ToEquatableArray(),
+            Dilation = dilation,
         };
     }
 

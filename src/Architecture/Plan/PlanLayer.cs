@@ -58,6 +58,12 @@ public sealed record ConvLayer(
     int OutputSize)
     : PlanLayer(Path)
 {
+    /// <summary>The spacing of the kernel's taps (timm's output-stride dilation); 1 for an ordinary convolution.</summary>
+    public int Dilation { get; init; } = 1;
+
+    /// <summary>Symmetric padding on each side: dilation · (k − 1) / 2 (timm's <c>get_padding</c>), keeping the size at stride 1.</summary>
+    public int SymmetricPadding => Dilation * (Kernel - 1) / 2;
+
     /// <summary>The kernels of a mixed convolution's channel groups, in order; empty: one convolution.</summary>
     public EquatableArray<int> Kernels { get; init; }
 

@@ -108,7 +108,7 @@ internal static class OptionTables
         ["phi"] = "compound coefficient", ["dropout"] = "classifier dropout", ["stochastic_depth"] = "stochastic depth rate",
         ["crop"] = "evaluation crop fraction", ["norm"] = "BatchNorm settings", ["expect"] = "contract",
         ["training"] = "training recipe", ["model"] = "model name", ["layout"] = "module layout",
-        ["interpolation"] = "resize interpolation",
+        ["interpolation"] = "resize interpolation", ["output_stride"] = "output stride",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Expect = new Dictionary<string, string>

@@ -217,6 +217,7 @@ public static class SpecBinder
                 Training = training,
                 ModelName = r.Has("model") ? r.Word("model", name.Text.ToLowerInvariant()) : null,
                 ModuleLayout = r.Choice("layout", defaults.Layout, OptionTables.Layouts),
+                OutputStride = r.Has("output_stride") ? r.Integer("output_stride", 16, v => v is 8 or 16, "must be 8 or 16") : null,
                 Interpolation = r.Has("interpolation") ? r.Choice("interpolation", Interpolation.Bicubic, OptionTables.Interpolations) : null,
             });
         }

@@ -99,6 +99,9 @@ public sealed record VariantSpec(
     /// <summary>How the modules are named: torchvision's EfficientNet (by stage) or MobileNetV3 (flat) state_dict keys.</summary>
     public FeatureLayout ModuleLayout { get; init; }
 
+    /// <summary><c>output_stride 16</c> (or 8): the feature maps shrink no further, later strides become dilations (timm's <c>output_stride</c>).</summary>
+    public int? OutputStride { get; init; }
+
     /// <summary>The evaluation resize interpolation, when the variant's differs from its family's (torchvision's weights: bilinear).</summary>
     public Interpolation? Interpolation { get; init; }
 

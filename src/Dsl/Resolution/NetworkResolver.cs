@@ -36,7 +36,7 @@ public static class NetworkResolver
         int Scale(int channels) => Rounding.RoundChannels(channels * width, scaling.Divisor, scaling.MinChannels);
 
         var stemChannels = layout.Stem.Fixed ? layout.Stem.Channels : Scale(layout.Stem.Channels);
-        var plan = new PlanBuilder(family.Name + variant.Name, resolution, variant.Norm, defaults.Padding, variant.ModuleLayout)
+        var plan = new PlanBuilder(family.Name + variant.Name, resolution, variant.Norm, defaults.Padding, variant.ModuleLayout, variant.OutputStride)
             .Stem(stemChannels, layout.Stem.Kernel, layout.Stem.Stride, layout.Stem.Activation ?? defaults.Activation);
         var stages = new List<ResolvedStage>();
         var channels = stemChannels;

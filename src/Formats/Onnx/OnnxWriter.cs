@@ -90,7 +90,7 @@ public static class OnnxWriter
         var shape = new long[] { layer.OutputChannels, layer.InputChannels / groups, kernel, kernel };
         var padding = layer.SamePadding
             ? new OnnxAttribute("auto_pad", Text: "SAME_UPPER")
-            : new OnnxAttribute("pads", Ints: Enumerable.Repeat((long)(layer.Kernel - 1) / 2, 4).ToArray());
+            : new OnnxAttribute("pads", Ints: Enumerable.Repeat((long)layer.SymmetricPadding, 4).ToArray());
         var output = graph.Node("Conv", $"{layer.Path}.conv", new[]
             {
                 input,
@@ -99,6 +99,7 @@ public static class OnnxWriter
             },
             new OnnxAttribute("kernel_shape", Ints: new long[] { layer.Kernel, layer.Kernel }),
             new OnnxAttribute("strides", Ints: new long[] { layer.Stride, layer.Stride }),
+            new OnnxAttribute("dilations", Ints: new long[] { layer.Dilation, layer.Dilation }),
             new OnnxAttribute("group", Int: groups),
             padding);
         return Activate(graph, layer.Path, layer.Activation, output);

@@ -15,9 +15,9 @@ public static class Convolutions
     public static nn.Module<Tensor, Tensor> Create(ConvLayer layer, Device? device) =>
         layer.IsMixed ? new MixedConv(layer, device)
         : layer.SamePadding
-            ? new Conv2dSame(layer.InputChannels, layer.OutputChannels, layer.Kernel, layer.Stride, layer.Groups, bias: false, device)
-            : nn.Conv2d(layer.InputChannels, layer.OutputChannels, layer.Kernel, stride: layer.Stride, padding: (layer.Kernel - 1) / 2,
-                groups: layer.Groups, bias: false, device: device);
+            ? new Conv2dSame(layer.InputChannels, layer.OutputChannels, layer.Kernel, layer.Stride, layer.Groups, bias: false, device, layer.Dilation)
+            : nn.Conv2d(layer.InputChannels, layer.OutputChannels, layer.Kernel, stride: layer.Stride, padding: layer.SymmetricPadding,
+                dilation: layer.Dilation, groups: layer.Groups, bias: false, device: device);
 
     /// <summary>The kernel of a plain convolution module (<c>Conv2d</c>, <see cref="Conv2dSame"/>), or a mixed one's equivalent kernel.</summary>
     public static Tensor Weight(nn.Module<Tensor, Tensor> conv) => conv switch
@@ -43,8 +43,8 @@ public sealed class MixedConv : nn.Module<Tensor, Tensor>
         : base(nameof(MixedConv))
     {
         (_layer, _parts) = (layer, layer.Parts());
-        _convs = _parts.Select(p => nn.Conv2d(p.InputChannels, p.OutputChannels, p.Kernel, stride: layer.Stride, padding: (p.Kernel - 1) / 2,
-            groups: p.Groups, bias: false, device: device)).ToArray();
+        _convs = _parts.Select(p => nn.Conv2d(p.InputChannels, p.OutputChannels, p.Kernel, stride: layer.Stride, padding: layer.Dilation * (p.Kernel - 1) / 2,
+            dilation: layer.Dilation, groups: p.Groups, bias: false, device: device)).ToArray();
         for (var i = 0; i < _convs.Length; i++)
         {
             register_module(i.ToString(System.Globalization.CultureInfo.InvariantCulture), _convs[i]);
@@ -87,12 +87,13 @@ public sealed class Conv2dSame : nn.Module<Tensor, Tensor>
 {
     private readonly long _stride;
     private readonly long _groups;
+    private readonly long _dilation;
 
     /// <summary>Creates the convolution; weights are uninitialised until the model initialises or loads them.</summary>
-    public Conv2dSame(long input, long output, long kernel, long stride, long groups, bool bias, Device? device = null)
+    public Conv2dSame(long input, long output, long kernel, long stride, long groups, bool bias, Device? device = null, long dilation = 1)
         : base(nameof(Conv2dSame))
     {
-        (_stride, _groups) = (stride, groups);
+        (_stride, _groups, _dilation) = (stride, groups, dilation);
         weight = new TorchSharp.Modules.Parameter(empty(new[] { output, input / groups, kernel, kernel }, device: device));
         this.bias = bias ? new TorchSharp.Modules.Parameter(zeros(new[] { output }, device: device)) : null;
     }
@@ -134,17 +135,18 @@ public sealed class Conv2dSame : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var padded = nn.functional.pad(input, Padding(input, weight.shape[2], _stride));
-        return nn.functional.conv2d(padded, weight, bias, strides: new[] { _stride, _stride }, groups: _groups).MoveToOuterDisposeScope();
+        var padded = nn.functional.pad(input, Padding(input, weight.shape[2], _stride, _dilation));
+        return nn.functional.conv2d(padded, weight, bias, strides: new[] { _stride, _stride }, dilation: new[] { _dilation, _dilation }, groups: _groups)
+            .MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// TensorFlow's 'same' padding of <paramref name="input"/> for a square kernel, as <c>F.pad</c> wants it
-    /// (left, right, top, bottom): per dimension max((ceil(i/s) − 1)·s + k − i, 0), the odd pixel after.
+    /// (left, right, top, bottom): per dimension max((ceil(i/s) − 1)·s + (k − 1)·d + 1 − i, 0), the odd pixel after.
     /// </summary>
-    public static long[] Padding(Tensor input, long kernel, long stride)
+    public static long[] Padding(Tensor input, long kernel, long stride, long dilation = 1)
     {
-        long Total(long size) => Math.Max((((size + stride - 1) / stride) - 1) * stride + kernel - size, 0);
+        long Total(long size) => Math.Max((((size + stride - 1) / stride) - 1) * stride + ((kernel - 1) * dilation) + 1 - size, 0);
         var (height, width) = (Total(input.shape[2]), Total(input.shape[3]));
         return new[] { width / 2, width - (width / 2), height / 2, height - (height / 2) };
     }

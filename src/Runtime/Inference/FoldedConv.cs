@@ -11,6 +11,7 @@ internal sealed class FoldedConv : IDisposable
     private readonly Tensor _bias;
     private readonly long _stride;
     private readonly long _groups;
+    private readonly long _dilation;
     private readonly bool _samePadding;
     private readonly bool _pointwise;
     private readonly Activation _activation;
@@ -31,7 +32,7 @@ internal sealed class FoldedConv : IDisposable
         _pointwise = channelsLast && kernel == 1 && plan.Stride == 1 && groups == 1;
         _weight = _pointwise ? Matrix(folded) : channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
         _bias = (norm.bias! - (norm.running_mean! * scale)).detach().clone();
-        (_stride, _groups, _samePadding, _activation) = (plan.Stride, groups, plan.SamePadding, plan.Activation);
+        (_stride, _groups, _dilation, _samePadding, _activation) = (plan.Stride, groups, plan.Dilation, plan.SamePadding, plan.Activation);
     }
 
     /// <summary>A [out, in, 1, 1] kernel as the contiguous [in, out] matrix of <see cref="Pointwise"/>.</summary>
@@ -71,13 +72,14 @@ internal sealed class FoldedConv : IDisposable
         var kernel = _weight.shape[2];
         if (_samePadding)
         {
-            using var padded = nn.functional.pad(input, Conv2dSame.Padding(input, kernel, _stride));
-            output = nn.functional.conv2d(padded, _weight, _bias, strides: new[] { _stride, _stride }, groups: _groups);
+            using var padded = nn.functional.pad(input, Conv2dSame.Padding(input, kernel, _stride, _dilation));
+            output = nn.functional.conv2d(padded, _weight, _bias, strides: new[] { _stride, _stride }, dilation: new[] { _dilation, _dilation }, groups: _groups);
         }
         else
         {
-            var padding = (kernel - 1) / 2;
-            output = nn.functional.conv2d(input, _weight, _bias, strides: new[] { _stride, _stride }, padding: new[] { padding, padding }, groups: _groups);
+            var padding = _dilation * (kernel - 1) / 2;
+            output = nn.functional.conv2d(input, _weight, _bias, strides: new[] { _stride, _stride }, padding: new[] { padding, padding },
+                dilation: new[] { _dilation, _dilation }, groups: _groups);
         }
         return Activate(output, _activation);
     }

@@ -36,8 +36,32 @@ public class ReferenceLogitsTests
     [InlineData("timm", "mobilenetv4_conv_small", "mobilenetv4_conv_small")] // universal inverted residuals, BatchNorm in the head
     public void Every_path_reproduces_the_references_logits(string source, string referenceModel, string model)
     {
-        var fixture = new ReferenceFixture(source, referenceModel);
         using var network = EffNetModels.Create(model);
+        EveryPathReproduces(new ReferenceFixture(source, referenceModel), network);
+    }
+
+    /// <summary>
+    /// timm's <c>output_stride=16</c>: the last stride becomes a dilation of the depthwise convolutions after it (MixNet-S:
+    /// mixed kernels, dilated, folded into one kernel by the inference path and the ONNX export). A variant of the shipped
+    /// spec with <c>output_stride 16</c>, built from its plan.
+    /// </summary>
+    [Fact]
+    public void A_dilated_network_reproduces_timms_output_stride_16()
+    {
+        var spec = System.IO.File.ReadAllText(Repository.PathOf("specs", "mobilenet.effnet"))
+            .Replace("variant S { expect { params 4134606 } }", "variant S { output_stride 16  expect { params 4134606 } }");
+        var plan = EffNetGen.Dsl.SpecCompiler.Compile(spec).Networks.Single(n => n.ClassName == "MixNetS").Plan;
+        Assert.Equal(16, plan.OutputStride);
+        Assert.Contains(plan.Units.SelectMany(u => u.Convolutions), c => c.Dilation == 2);
+        using var network = new PlanModel(plan);
+
+        EveryPathReproduces(new ReferenceFixture("timm", "mixnet_s_os16"), network);
+    }
+
+    private sealed class PlanModel(NetworkPlan plan) : EfficientNetModule(plan, new ModelOptions());
+
+    private void EveryPathReproduces(ReferenceFixture fixture, EfficientNetModule network)
+    {
         using var folder = new TempDirectory();
         fixture.LoadInto(network, folder.PathOf("checkpoint.safetensors"));
         network.eval();
