@@ -28,6 +28,7 @@ public class InferenceTests
     [InlineData("efficientnet_lite0")]
     [InlineData("efficientnet_es")]
     [InlineData("showcase_small")]
+    [InlineData("showcase_p2")]
     [InlineData("mobilenetv3_large_100")]    // hidden classifier layer, ReLU-inside/hard-sigmoid SE, hard-swish
     [InlineData("lcnet_100")]                // activated projections
     [InlineData("mixnet_s")]                 // mixed kernels folded into one kernel, 1×1 groups

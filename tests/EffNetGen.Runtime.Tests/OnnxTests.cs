@@ -27,6 +27,7 @@ public class OnnxTests
     [InlineData("efficientnet_es", 64)]
     [InlineData("efficientnet_v2_s", 64)]
     [InlineData("showcase_small", 61)]
+    [InlineData("showcase_p2", 61)]
     [InlineData("mobilenetv3_large_100", 64)]
     [InlineData("lcnet_100", 64)]
     [InlineData("mixnet_s", 64)]

@@ -268,7 +268,7 @@ public sealed class PlanBuilder
         {
             Require(kernels.All(k => k >= 1 && k % 2 == 1), "a mixed convolution's kernels are odd");
             Require(kernels.Length <= Math.Min(input, output), "a mixed convolution has at least one channel per group");
-            Require(_padding == Padding.Symmetric, "a mixed convolution has symmetric padding");
+            Require(_padding == Padding.Symmetric || !kernels.Any(k => SamePadding.Differs(k, stride)), "a mixed convolution with TensorFlow 'same' padding has 1×1 groups only");
             kernel = kernels.Max();
         }
         var dilation = kernel > 1 ? _blockDilation : 1; // a 1×1 convolution is the same dilated
