@@ -41,6 +41,27 @@ public class ExportOnnxTests
         Assert.True(logits.Take(1000).Zip(logits.Skip(1000)).Any(p => p.First != p.Second), "the two images give the same logits");
     }
 
+    [Theory]
+    [InlineData("mobilenetv3_large_100")]  // a hidden classifier layer
+    [InlineData("mixnet_s")]               // mixed kernels, 1×1 groups
+    [InlineData("mobilenetv4_conv_small")] // universal inverted residuals, a hidden layer with BatchNorm
+    public void A_mobile_baseline_exports_and_ONNX_Runtime_runs_it(string model)
+    {
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, model + ".onnx");
+
+        var (exitCode, _, _) = CliRunner.Run("export-onnx", Repository.PathOf("specs", "mobilenet.effnet"), model, "-o", path);
+
+        Assert.Equal(0, exitCode);
+        using var session = new InferenceSession(path);
+        var input = Enumerable.Range(0, 3 * 64 * 64).Select(i => (float)Math.Sin(i * 0.37)).ToArray();
+        using var value = OrtValue.CreateTensorValueFromMemory(input, new long[] { 1, 3, 64, 64 });
+        using var run = new RunOptions();
+        using var outputs = session.Run(run, new[] { "input" }, new[] { value }, new[] { "logits" });
+        Assert.Equal(new long[] { 1, 1000 }, outputs[0].GetTensorTypeAndShape().Shape);
+        Assert.All(outputs[0].GetTensorDataAsSpan<float>().ToArray(), v => Assert.True(float.IsFinite(v)));
+    }
+
     [Fact]
     public void The_seed_decides_the_weights_and_nothing_else_does()
     {

@@ -29,6 +29,11 @@ public static class SpecFuzz
         "preprocess", "mbconv", "fused", "edge", "dsconv", "conv", "width", "depth", "resolution", "phi", "alpha",
         "beta", "gamma", "divisor", "dropout", "crop", "act", "silu", "relu", "gelu", "padding", "same", "times", "none",
         "params", "macs", "fixed", "on", "off", "prefix", "namespace", "min", "round", "ceil",
+        // The mobile grammar (issue 18): rows, kernel lists (too many, zero, too long), block types and options.
+        "then", "uir", "k3.5.7", "k3.5.7.9.11", "a1.1", "p1.1", "a0", "k0", "p3", "a5", "k1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1",
+        "k3.5.7.9.11.13.15.17.19.21.23.25.27.29.31.33.35", "k00003.5", "1.2.3", "1..2", "3.", "e2.3", "se0", "pw_act", "se_act",
+        "hidden", "layout", "mobilenetv3", "efficientnet", "output_stride", "model", "interpolation", "shrink", "mish",
+        "leaky_relu", "sigmoid", "swish", "hardsigmoid", "divisor", "expanded",
     };
 
     private static readonly Regex TokenBoundary = new(@"(\s+|[{}])", RegexOptions.CultureInvariant);

@@ -74,7 +74,7 @@ internal static class ExportOnnxCommand
             source = new CheckpointWeights(checkpoint, new TimmNameMap(network.Plan).FromTimm);
         }
         var plan = network.Plan;
-        var (stemWeight, classifierWeight) = (plan.Stem.Layers[0].Tensors().First().Name, plan.ClassifierTensors().First().Name);
+        var (stemWeight, classifierWeight) = (plan.Stem.Layers[0].Tensors().First().Name, plan.ClassifierPath + ".weight");
         if (source.ShapeOf(stemWeight) is { Length: 4 } stem)
         {
             plan = plan.WithInputChannels(Dimension(source, stemWeight, stem, axis: 1));
