@@ -76,7 +76,7 @@ public static class ModelEmitter
             .Concat(n.Stages.Select(s => new[]
             {
                 Literal.Of(s.Index),
-                $"{Operator(s)}, k{s.Kernel}x{s.Kernel}, stride {s.Stride}" + (s.SeRatio > 0 ? $", SE {Literal.Of(s.SeRatio)}" : ""),
+                $"{Operator(s)}, {Kernel(n.Blocks(s).First().Spatial)}, stride {s.Stride}" + (s.SeRatio > 0 ? $", SE {Literal.Of(s.SeRatio)}" : ""),
                 Size(n.Blocks(s).First().InputSize),
                 Literal.Of(s.Channels),
                 Literal.Of(s.Repeats),
@@ -108,8 +108,13 @@ public static class ModelEmitter
         BlockKind.MBConv => $"MBConv{Literal.Of(s.Expansion).Replace(".0", "")}",
         BlockKind.DepthwiseSeparable => "DSConv",
         BlockKind.Fused => $"FusedMBConv{Literal.Of(s.Expansion).Replace(".0", "")}",
+        BlockKind.UniversalInvertedResidual => $"UIR{Literal.Of(s.Expansion).Replace(".0", "")}",
         _ => $"EdgeResidual{Literal.Of(s.Expansion).Replace(".0", "")}",
     };
+
+    /// <summary><c>k3x3</c>, or a mixed convolution's kernels (<c>k3.5.7</c>).</summary>
+    private static string Kernel(ConvLayer conv) =>
+        conv.IsMixed ? "k" + string.Join(".", conv.Kernels.Select(k => Literal.Of(k))) : $"k{Literal.Of(conv.Kernel)}x{Literal.Of(conv.Kernel)}";
 
     private static void WriteConstants(CodeWriter w, ResolvedNetwork n)
     {
