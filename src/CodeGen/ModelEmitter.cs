@@ -76,7 +76,7 @@ public static class ModelEmitter
             .Concat(n.Stages.Select(s => new[]
             {
                 Literal.Of(s.Index),
-                $"{Operator(s)}, {Kernel(n.Blocks(s).First().Spatial)}, stride {s.Stride}" + (s.SeRatio > 0 ? $", SE {Literal.Of(s.SeRatio)}" : ""),
+                $"{Operator(s)}, {Kernel(n.Blocks(s).First())}, stride {s.Stride}" + (s.SeRatio > 0 ? $", SE {Literal.Of(s.SeRatio)}" : ""),
                 Size(n.Blocks(s).First().InputSize),
                 Literal.Of(s.Channels),
                 Literal.Of(s.Repeats),
@@ -112,9 +112,17 @@ public static class ModelEmitter
         _ => $"EdgeResidual{Literal.Of(s.Expansion).Replace(".0", "")}",
     };
 
-    /// <summary><c>k3x3</c>, or a mixed convolution's kernels (<c>k3.5.7</c>).</summary>
-    private static string Kernel(ConvLayer conv) =>
-        conv.IsMixed ? "k" + string.Join(".", conv.Kernels.Select(k => Literal.Of(k))) : $"k{Literal.Of(conv.Kernel)}x{Literal.Of(conv.Kernel)}";
+    /// <summary><c>k3x3</c>, a mixed convolution's kernels (<c>k3.5.7</c>), or a universal inverted residual's (<c>a3 k5 p0</c>).</summary>
+    private static string Kernel(PlanUnit block)
+    {
+        var conv = block.Spatial;
+        if (block.Kind == UnitKind.UniversalInvertedResidual)
+        {
+            var (start, middle, end) = block.DepthwiseKernels;
+            return $"a{Literal.Of(start)} k{Literal.Of(middle)} p{Literal.Of(end)}";
+        }
+        return conv.IsMixed ? "k" + string.Join(".", conv.Kernels.Select(k => Literal.Of(k))) : $"k{Literal.Of(conv.Kernel)}x{Literal.Of(conv.Kernel)}";
+    }
 
     private static void WriteConstants(CodeWriter w, ResolvedNetwork n)
     {
@@ -240,14 +248,13 @@ public static class ModelEmitter
         if (b.Kind == UnitKind.UniversalInvertedResidual)
         {
             var (start, middle, end) = b.DepthwiseKernels;
-            var stride = convs.Max(conv => conv.Stride);
-            return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, stride: {Literal.Of(stride)}, {Act(convs.First(conv => !conv.IsDepthwise).Activation)}, "
+            return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, stride: {Literal.Of(b.Stride)}, {Act(convs.First(conv => !conv.IsDepthwise).Activation)}, "
                 + $"startKernel: {Literal.Of(start)}, middleKernel: {Literal.Of(middle)}, endKernel: {Literal.Of(end)}{se}{noSkip})";
         }
         // Mixed convolutions (MixNet): the depthwise one's kernels, the 1×1 expansion's and projection's groups.
         var mixed = string.Concat(new[] { ("kernels", c), ("expandKernels", b.Kind == UnitKind.InvertedResidual ? convs[0] : null), ("projectKernels", convs[convs.Length - 1]) }
             .Where(m => m.Item2 is { IsMixed: true })
             .Select(m => $", {m.Item1}: new[] {{ {string.Join(", ", m.Item2!.Kernels.Select(k => Literal.Of(k)))} }}"));
-        return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, kernel: {Literal.Of(c.Kernel)}, stride: {Literal.Of(c.Stride)}, {Act(c.Activation)}{se}{noSkip}{pointwise}{mixed})";
+        return $"{b.Kind}({expanded}output: {Literal.Of(b.OutputChannels)}, kernel: {Literal.Of(c.Kernel)}, stride: {Literal.Of(b.Stride)}, {Act(c.Activation)}{se}{noSkip}{pointwise}{mixed})";
     }
 }

@@ -93,13 +93,16 @@ public static class SpecCompiler
         for (var i = 0; i < network.Stages.Count; i++)
         {
             var spec = variant.Layout.Stages[i];
-            if (spec.Skip == true && !network.Blocks(network.Stages[i]).Any(b => b.Residual))
+            // A 'then' row of the same type takes 'skip' from the row above: warn where it is written, not on every row.
+            var fromAbove = spec.Continues && variant.Layout.Stages[i - 1] is var above && above.Kind == spec.Kind && above.Skip == spec.Skip;
+            if (spec.Skip == true && !fromAbove && !network.Plan.Blocks(network.Stages[i].Index).Any(b => b.Residual))
             {
                 yield return SpecDiagnostic.Create(DiagnosticCatalog.ResidualNeverApplies, spec.Span, network.Stages[i].Index.ToString(CultureInfo.InvariantCulture),
                     "none of its blocks keeps stride 1 and the same width (its only block downsamples or changes channels)");
             }
         }
         var stride = network.Plan.Stem.Spatial.Stride * network.Stages.Aggregate(1, (product, stage) => product * stage.Stride);
+        stride = network.Plan.OutputStride is { } limit ? System.Math.Min(stride, limit) : stride;
         if (network.Resolution % stride != 0)
         {
             yield return SpecDiagnostic.Create(DiagnosticCatalog.ResolutionStride, variant.Span, variant.Name,
@@ -114,12 +117,16 @@ public static class SpecCompiler
     private static IEnumerable<SpecDiagnostic> RoundedChannels(FamilySpec family)
     {
         var (divisor, minimum) = (family.Scaling.Divisor, family.Scaling.MinChannels);
-        var layers = family.Variants.SelectMany(v => new[] { ("'stem'", v.Layout.Stem.Channels, v.Layout.Stem.Fixed, v.Layout.Stem.Span) }
-            .Concat(v.Layout.Stages.Select(s => ($"'{(s.Continues ? "then" : "stage")}' row", s.Channels, false, s.Span)))
-            .Concat(v.Layout.Head is { LastMultiple: null } head ? new[] { ("'head'", head.Channels, head.Fixed, head.Span) } : Enumerable.Empty<(string, int, bool, Text.SourceSpan)>()));
-        foreach (var (what, channels, isFixed, span) in layers.Distinct())
+        // A 'then' row with the width of the row above says nothing new (it usually takes it from there).
+        var layers = family.Variants.SelectMany(v => new[] { ("'stem'", v.Layout.Stem.Channels, v.Layout.Stem.Fixed, true, v.Layout.Stem.Span) }
+            .Concat(v.Layout.Stages.Select((s, i) => ($"'{(s.Continues ? "then" : "stage")}' row", s.Channels, s.Continues && v.Layout.Stages[i - 1].Channels == s.Channels, true, s.Span)))
+            .Concat(v.Layout.Head is { LastMultiple: null } head ? new[] { ("'head'", head.Channels, head.Fixed, head.Shrinks, head.Span) } : Enumerable.Empty<(string, int, bool, bool, Text.SourceSpan)>()));
+        foreach (var (what, channels, skip, shrinks, span) in layers.Distinct())
         {
-            if (!isFixed && Rounding.RoundChannels(channels, divisor, minimum) is var rounded && rounded != channels)
+            // A head that never narrows keeps its width where rounding would lower it.
+            var rounded = Rounding.RoundChannels(channels, divisor, minimum);
+            rounded = shrinks ? rounded : System.Math.Max(rounded, channels);
+            if (!skip && rounded != channels)
             {
                 yield return SpecDiagnostic.Create(DiagnosticCatalog.ChannelsRounded, span, what, Invariant(channels), Invariant(divisor), Invariant(rounded));
             }

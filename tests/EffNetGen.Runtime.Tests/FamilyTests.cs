@@ -67,7 +67,7 @@ public class FamilyTests
     [InlineData("mobilenetv4_conv_small")]   // universal inverted residuals, a hidden layer with BatchNorm
     [InlineData("showcase_small")]           // every option: edge without skip, hswish/gelu, same padding, head times
     [InlineData("showcase_nohead")]          // no head conv
-    [InlineData("showcase_p2")]              // output stride 16: dilated 'same' convolutions
+    [InlineData("showcase_p2")]              // output stride 8: dilated 'same' convolutions
     public void One_variant_of_each_family_runs_forward_in_eval_and_training(string name)
     {
         using var model = EffNetModels.Create(name, numClasses: 10);

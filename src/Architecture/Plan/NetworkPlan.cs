@@ -80,7 +80,10 @@ public sealed record NetworkPlan(
     {
         if (Hidden is { } hidden)
         {
-            yield return new PlanTensor(HiddenPath + ".weight", "conv_head.weight", new long[] { hidden.Width, FeatureChannels }, true)
+            // timm's MobileNetV3/V4 call the hidden layer conv_head (their last 1×1 conv is a block); a network with a head
+            // conv too has no timm counterpart, and its hidden layer gets names of its own so no two tensors share one.
+            var (timmLinear, timmNorm) = Head is null ? ("conv_head", "norm_head") : ("head_hidden", "head_hidden_norm");
+            yield return new PlanTensor(HiddenPath + ".weight", timmLinear + ".weight", new long[] { hidden.Width, FeatureChannels }, true)
             {
                 TimmShape = new long[] { hidden.Width, FeatureChannels, 1, 1 },
             };
@@ -88,12 +91,12 @@ public sealed record NetworkPlan(
             {
                 foreach (var (statistic, learnable) in new[] { ("weight", true), ("bias", true), ("running_mean", false), ("running_var", false) })
                 {
-                    yield return new PlanTensor($"{HiddenNormPath}.{statistic}", $"norm_head.{statistic}", new long[] { hidden.Width }, learnable);
+                    yield return new PlanTensor($"{HiddenNormPath}.{statistic}", $"{timmNorm}.{statistic}", new long[] { hidden.Width }, learnable);
                 }
             }
             else
             {
-                yield return new PlanTensor(HiddenPath + ".bias", "conv_head.bias", new long[] { hidden.Width }, true);
+                yield return new PlanTensor(HiddenPath + ".bias", timmLinear + ".bias", new long[] { hidden.Width }, true);
             }
         }
         yield return new PlanTensor(ClassifierPath + ".weight", "classifier.weight", new long[] { Classes, ClassifierInput }, true);

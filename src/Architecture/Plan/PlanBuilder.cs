@@ -225,7 +225,7 @@ public sealed class PlanBuilder
         (_blockDilation, _dilation) = (1, nextDilation);
         var residual = skip && PlanUnit.KeepsShape(effective, _channels, output);
         Require(!(bare && residual), "in torchvision's MobileNetV3 layout a single convolution never adds its input ('skip off')");
-        _units.Add(new PlanUnit(kind, _stage, _index++, path, built, residual, DropPath: null));
+        _units.Add(new PlanUnit(kind, _stage, _index++, path, built, residual, DropPath: null) { Stride = stride });
         return Advance((ConvLayer)built[built.Count - 1], effective, opensLevel: _index == 1);
     }
 
@@ -264,11 +264,12 @@ public sealed class PlanBuilder
         int? inputSize = null, int[]? kernels = null)
     {
         var size = inputSize ?? _size;
+        Require(kernel >= 1 && kernel % 2 == 1, "a convolution's kernel is odd");
         if (kernels is { Length: > 0 })
         {
             Require(kernels.All(k => k >= 1 && k % 2 == 1), "a mixed convolution's kernels are odd");
             Require(kernels.Length <= Math.Min(input, output), "a mixed convolution has at least one channel per group");
-            Require(_padding == Padding.Symmetric || !kernels.Any(k => SamePadding.Differs(k, stride)), "a mixed convolution with TensorFlow 'same' padding has 1×1 groups only");
+            Require(_padding == Padding.Symmetric || !kernels.Any(k => SamePadding.Differs(k, stride)), "a mixed convolution with TensorFlow 'same' padding does not stride");
             kernel = kernels.Max();
         }
         var dilation = kernel > 1 ? _blockDilation : 1; // a 1×1 convolution is the same dilated

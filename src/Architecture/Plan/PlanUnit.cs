@@ -42,6 +42,12 @@ public readonly record struct DropPath(int Block, int Blocks)
 /// </summary>
 public sealed record PlanUnit(UnitKind Kind, int Stage, int Index, string Path, EquatableArray<PlanLayer> Layers, bool Residual, DropPath? DropPath)
 {
+    /// <summary>
+    /// The stride the block was asked for; past an output stride its convolutions keep stride 1 and dilate instead, so
+    /// this is what building the block again (the generated class) must ask for.
+    /// </summary>
+    public int Stride { get; init; } = 1;
+
     /// <summary>The <c>features</c> child the unit is or belongs to (<c>features.{n}</c>): its stage, or its own number in a flat layout.</summary>
     public int FeatureChild => int.Parse(Path.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
 

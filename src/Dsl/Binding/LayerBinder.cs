@@ -89,14 +89,16 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
     }
 
     /// <summary>
-    /// A <c>stage</c> row, or a <c>then</c> row, which keeps the stride (s1) and takes what it does not say — kernel,
-    /// expansion, channels, SE, activation, forced input, skip, activated projection — from the row before it.
+    /// A <c>stage</c> row, or a <c>then</c> row, which keeps the stride (s1) and takes what it does not say from the row
+    /// before it: the channels and the activation always; kernels, expansion, SE, forced input, skip and activated
+    /// projection when both rows have the same block type (another type's options may not apply).
     /// </summary>
     private static StageSpec BindStage(StatementSyntax statement, StageSpec? previous, List<SpecDiagnostic> diagnostics)
     {
         var kind = CheckType(statement, BlockKinds.ByName.Keys, diagnostics) ? BlockKinds.ByName[statement.Subject!.Text] : BlockKind.MBConv;
         var continues = statement.Keyword.Text == Then;
-        var inherited = continues ? previous : null;
+        var row = continues ? previous : null;
+        var inherited = row?.Kind == kind ? row : null;
         var r = new OptionReader($"'{statement.Keyword.Text}'", statement.Options, continues ? OptionTables.Then : OptionTables.Stage, diagnostics);
         int Integer(string key, int? from, System.Func<int, bool> valid, string requirement) =>
             from is { } value ? r.Integer(key, value, valid, requirement) : r.RequiredInteger(key, statement.Span, valid, requirement);
@@ -106,10 +108,10 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
             kernels.Kernel,
             continues ? r.Integer("s", 1, s => s == 1, "must be 1: only a stage's first row changes the stride") : Integer("s", null, Rules.IsStride, Rules.StrideRequirement),
             kind == BlockKind.DepthwiseSeparable ? 1 : r.Number("e", inherited?.Expansion ?? 1, v => v >= 1 && v <= 1000, "must be in [1, 1000]"),
-            Integer("c", inherited?.Channels, Rules.IsPositive, Rules.PositiveRequirement),
+            Integer("c", row?.Channels, Rules.IsPositive, Rules.PositiveRequirement),
             continues ? r.Integer("r", 1, Rules.IsPositive, Rules.PositiveRequirement) : Integer("r", null, Rules.IsPositive, Rules.PositiveRequirement),
             r.Number("se", inherited?.SeRatio ?? 0, v => v >= 0 && v <= 1, "must be in [0, 1] (0: none)"),
-            r.Has("act") ? r.Choice("act", Architecture.Activation.SiLU, OptionTables.Activations) : inherited?.Activation,
+            r.Has("act") ? r.Choice("act", Architecture.Activation.SiLU, OptionTables.Activations) : row?.Activation,
             r.Has("fc") ? r.Integer("fc", 1, Rules.IsPositive, Rules.PositiveRequirement) : inherited?.ForcedInput,
             r.Has("skip") ? r.Choice("skip", true, OptionTables.Switches) : inherited?.Skip,
             r.Choice("fixed", inherited?.FixedRepeats ?? false, OptionTables.Switches),
@@ -122,6 +124,18 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
             ProjectKernels = kernels.Project,
             UirKernels = kernels.Uir,
         };
+        // An option a row takes from the one above is reported on the row: it has no text of its own to point at.
+        void Reject(string key, string reason)
+        {
+            if (r.Has(key))
+            {
+                r.Reject(key, reason);
+            }
+            else
+            {
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidValue, statement.Span, $"'{key}' taken from the row above", reason));
+            }
+        }
         if (r.Has("fc") && kind != BlockKind.Edge)
         {
             r.Reject("fc", "forced input channels only apply to 'edge' blocks");
@@ -140,7 +154,7 @@ internal sealed record LayerSet(ConvSpec? Stem, IReadOnlyList<StageSpec> Stages,
         }
         if (kind == BlockKind.Fused && stage.Expansion == 1 && stage.SeRatio > 0)
         {
-            r.Reject("se", "a 'fused' block with e1 is a single convolution and has no squeeze-excitation");
+            Reject("se", "a 'fused' block with e1 is a single convolution and has no squeeze-excitation");
         }
         return kind == BlockKind.Edge || stage.ForcedInput is null ? stage : stage with { ForcedInput = null };
     }

@@ -30,7 +30,7 @@ public static class ResolutionLimits
         {
             return $"resolves to {Grouped(blocks.Sum())} blocks, over the budget of {Grouped(budget.MaxBlocks)} (EffNetGenMaxBlocks)";
         }
-        var channels = WidestLayer(family.Scaling, variant);
+        var channels = WidestLayer(family.Scaling, variant, family.Hidden?.Width ?? 0);
         if (channels > MaxChannels)
         {
             return $"resolves to layers of up to {Grouped(channels)} channels; at most {Grouped(MaxChannels)} are supported";
@@ -49,11 +49,11 @@ public static class ResolutionLimits
     /// An upper bound of any layer's width after scaling and rounding: rounding to the divisor adds less than one
     /// divisor (make_divisible's 10 % rule included) and never goes below the channel minimum.
     /// </summary>
-    private static double WidestLayer(ScalingSpec scaling, VariantSpec variant)
+    private static double WidestLayer(ScalingSpec scaling, VariantSpec variant, double hidden)
     {
         var layout = variant.Layout;
         var widest = layout.Stages.Select(s => Math.Max(s.Channels, s.ForcedInput ?? 0) * Math.Max(1, s.Expansion))
-            .Concat(new double[] { layout.Stem.Channels, layout.Head?.Channels ?? 0, (layout.Head?.LastMultiple ?? 0) * layout.Stages.Max(s => s.Channels) })
+            .Concat(new double[] { layout.Stem.Channels, layout.Head?.Channels ?? 0, (layout.Head?.LastMultiple ?? 0) * layout.Stages.Max(s => s.Channels), hidden })
             .Max() * variant.Width;
         return Math.Max(scaling.MinChannels ?? scaling.Divisor, widest) + scaling.Divisor;
     }

@@ -26,7 +26,14 @@ internal sealed class FoldedConv : IDisposable
         using var noGrad = no_grad();
         var norm = layer.Norm;
         using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
-        using var folded = layer.ConvWeight * scale.view(-1, 1, 1, 1);
+        // A mixed convolution's weight is a fresh equivalent kernel (freed here); a plain one's is the module's parameter.
+        var weight = layer.ConvWeight;
+        using var view = scale.view(-1, 1, 1, 1);
+        using var folded = weight * view;
+        if (layer.Layer.IsMixed)
+        {
+            weight.Dispose();
+        }
         var plan = layer.Layer;
         var (kernel, groups) = plan.Equivalent();
         _pointwise = channelsLast && kernel == 1 && plan.Stride == 1 && groups == 1;

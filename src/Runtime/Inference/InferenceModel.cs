@@ -45,9 +45,13 @@ public sealed class InferenceModel : IDisposable
     /// <summary>A bias-free linear layer and the BatchNorm after it as one linear layer (eval statistics).</summary>
     private static (Tensor, Tensor, Activation) FoldNorm(Tensor weight, TorchSharp.Modules.BatchNorm1d norm, Activation activation)
     {
-        using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
-        using var folded = weight * scale.unsqueeze(1);
-        using var bias = norm.bias! - (norm.running_mean! * scale);
+        using var variance = norm.running_var! + norm.eps;
+        using var deviation = variance.sqrt();
+        using var scale = norm.weight! / deviation;
+        using var column = scale.unsqueeze(1);
+        using var folded = weight * column;
+        using var shift = norm.running_mean! * scale;
+        using var bias = norm.bias! - shift;
         return (folded.detach().clone(), bias.detach().clone(), activation);
     }
 

@@ -36,6 +36,18 @@ public class ReferenceNamesTests
         Assert.Equal(expected, actual);
     }
 
+    /// <summary>No two tensors share a timm name, in any generated model (the showcase has a head conv and a hidden layer).</summary>
+    [Fact]
+    public void TimmNames_are_one_to_one_for_every_model()
+    {
+        Assert.All(EffNetModels.All, info =>
+        {
+            using var network = info.Create(device: META);
+            var names = TimmNames.For(network);
+            Assert.Equal(names.Count, names.Values.Distinct(StringComparer.Ordinal).Count());
+        });
+    }
+
     [Theory]
     [InlineData("efficientnet_b0", "efficientnet_b0")]
     [InlineData("efficientnet_b1", "efficientnet_b1")]
