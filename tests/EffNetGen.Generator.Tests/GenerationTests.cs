@@ -166,6 +166,20 @@ public class GenerationTests
     }
 
     [Fact]
+    public void Namespaces_that_differ_only_in_case_are_reported_in_both_files_instead_of_failing_the_generator()
+    {
+        static InMemoryText Spec(string path, string ns, string prefix) => new(path, EffNetGen.Tests.Shared.SampleSpecs.Minimal
+            .Replace("family F {", $"family F {{\n  namespace {ns}\n  naming {{ prefix {prefix} }}"));
+        var (result, _, _) = GeneratorHarness.Run(Spec("/project/a.effnet", "Foo.Bar", "a_"), Spec("/project/b.effnet", "foo.bar", "b_"));
+
+        Assert.Null(result.Results.Single().Exception);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "CS8785");
+        var clashes = result.Diagnostics.Where(d => d.Id == "EFF0003").ToList();
+        Assert.Equal(new[] { "/project/a.effnet", "/project/b.effnet" }, clashes.Select(d => d.Location.GetLineSpan().Path).Order(System.StringComparer.Ordinal));
+        Assert.All(clashes, d => Assert.StartsWith("Duplicate generated type", d.GetMessage(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public void Variants_whose_names_differ_only_in_case_are_reported_instead_of_failing_the_generator()
     {
         var spec = GeneratorHarness.ShippedSpec("efficientnet.effnet").Replace("variant B1 {", "variant b0 {");
