@@ -99,13 +99,11 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         nn.Module<Tensor, Tensor> Unit(PlanUnit u) => u.IsBare
             ? Blocks.LayerModules.Create(u.Layers[0], plan.Norm, device)
             : new Blocks.ResidualBlock(u, plan.Norm, u.DropPath!.Value.Rate(stochasticDepth), device);
-        var children = plan.Units.GroupBy(u => u.FeatureChild).Select(child => child.Count() == 1 && child.Single().Path == FeaturesChild(child.Key)
+        var children = plan.Units.GroupBy(u => u.FeatureChild).Select(child => child.First().IsFeaturesChild
             ? Unit(child.Single())
             : nn.Sequential(child.Select(Unit).ToList()));
         return nn.Sequential(children.ToList());
     }
-
-    private static string FeaturesChild(int child) => "features." + child.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Keep BatchNorm layers in eval mode (running statistics frozen) even while the model trains, as

@@ -89,9 +89,9 @@ public sealed record NetworkPlan(
             };
             if (hidden.Norm)
             {
-                foreach (var (statistic, learnable) in new[] { ("weight", true), ("bias", true), ("running_mean", false), ("running_var", false) })
+                foreach (var norm in PlanTensor.BatchNorm(HiddenNormPath, timmNorm, hidden.Width))
                 {
-                    yield return new PlanTensor($"{HiddenNormPath}.{statistic}", $"{timmNorm}.{statistic}", new long[] { hidden.Width }, learnable);
+                    yield return norm;
                 }
             }
             else

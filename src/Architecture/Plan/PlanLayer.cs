@@ -9,6 +9,11 @@ public sealed record PlanTensor(string Name, string TimmName, IReadOnlyList<long
     /// <summary>timm's shape of the tensor where it differs (a hidden linear layer that timm keeps as a 1×1 convolution).</summary>
     public IReadOnlyList<long>? TimmShape { get; init; }
 
+    /// <summary>A BatchNorm's tensors at <paramref name="path"/> (timm's <paramref name="timmPath"/>): learnable scale and shift, running statistics.</summary>
+    public static IEnumerable<PlanTensor> BatchNorm(string path, string timmPath, int channels) =>
+        new[] { ("weight", true), ("bias", true), ("running_mean", false), ("running_var", false) }
+            .Select(s => new PlanTensor($"{path}.{s.Item1}", $"{timmPath}.{s.Item1}", new long[] { channels }, s.Item2));
+
     /// <summary>The number of elements.</summary>
     public long Elements
     {
@@ -134,9 +139,9 @@ public sealed record ConvLayer(
             yield return new($"{Path}.0{part.Suffix}.weight", $"{TimmConv}{part.Suffix}.weight",
                 new long[] { part.OutputChannels, part.InputChannels / part.Groups, part.Kernel, part.Kernel }, true);
         }
-        foreach (var (statistic, learnable) in new[] { ("weight", true), ("bias", true), ("running_mean", false), ("running_var", false) })
+        foreach (var norm in PlanTensor.BatchNorm($"{Path}.1", TimmNorm, OutputChannels))
         {
-            yield return new($"{Path}.1.{statistic}", $"{TimmNorm}.{statistic}", new long[] { OutputChannels }, learnable);
+            yield return norm;
         }
     }
 

@@ -51,6 +51,9 @@ public sealed record PlanUnit(UnitKind Kind, int Stage, int Index, string Path, 
     /// <summary>The <c>features</c> child the unit is or belongs to (<c>features.{n}</c>): its stage, or its own number in a flat layout.</summary>
     public int FeatureChild => int.Parse(Path.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Whether the unit is a <c>features</c> child itself (<c>features.{n}</c>), not a block inside a stage's <c>Sequential</c>.</summary>
+    public bool IsFeaturesChild => Path.IndexOf('.') == Path.LastIndexOf('.');
+
     /// <summary>Whether the unit is a single layer at its own path (a stem, a head, a bare convolution of a flat layout).</summary>
     public bool IsBare => Layers.Count == 1 && Layers[0].Path == Path;
 

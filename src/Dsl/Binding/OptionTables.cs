@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using EffNetGen.Dsl.Model;
 
 namespace EffNetGen.Dsl.Binding;
@@ -94,13 +95,8 @@ internal static class OptionTables
         ["a"] = "expansion kernels", ["p"] = "projection kernels",
     };
 
-    /// <summary>A <c>then</c> row: a stage row's options but the stage-wide ones (repeats scaling).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Then = new Dictionary<string, string>
-    {
-        ["k"] = "kernel size", ["s"] = "stride", ["e"] = "expansion ratio", ["c"] = "output channels",
-        ["r"] = "repeats", ["se"] = "squeeze-excitation ratio", ["act"] = "activation", ["fc"] = "forced input channels",
-        ["skip"] = "residual connection", ["pw_act"] = "activated projection", ["a"] = "expansion kernels", ["p"] = "projection kernels",
-    };
+    /// <summary>A <c>then</c> row: a stage row's options but the stage-wide one (whether repeats scale).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Then = Stage.Where(o => o.Key != "fixed").ToDictionary(o => o.Key, o => o.Value);
 
     public static readonly IReadOnlyDictionary<string, string> Variant = new Dictionary<string, string>
     {

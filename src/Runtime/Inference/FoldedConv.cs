@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using EffNetGen.Runtime.Blocks;
 using static TorchSharp.torch;
 
@@ -24,12 +25,10 @@ internal sealed class FoldedConv : IDisposable
     public FoldedConv(ConvNormActivation layer, bool channelsLast)
     {
         using var noGrad = no_grad();
-        var norm = layer.Norm;
-        using var scale = norm.weight! / (norm.running_var! + norm.eps).sqrt();
         // A mixed convolution's weight is a fresh equivalent kernel (freed here); a plain one's is the module's parameter.
         var weight = layer.ConvWeight;
-        using var view = scale.view(-1, 1, 1, 1);
-        using var folded = weight * view;
+        var (folded, bias) = FoldNorm(weight, layer.Norm);
+        using var foldedWeight = folded;
         if (layer.Layer.IsMixed)
         {
             weight.Dispose();
@@ -38,8 +37,24 @@ internal sealed class FoldedConv : IDisposable
         var (kernel, groups) = plan.Equivalent();
         _pointwise = channelsLast && kernel == 1 && plan.Stride == 1 && groups == 1;
         _weight = _pointwise ? Matrix(folded) : channelsLast ? ChannelsLast.Of(folded) : folded.detach().clone();
-        _bias = (norm.bias! - (norm.running_mean! * scale)).detach().clone();
+        _bias = bias;
         (_stride, _groups, _dilation, _samePadding, _activation) = (plan.Stride, groups, plan.Dilation, plan.SamePadding, plan.Activation);
+    }
+
+    /// <summary>
+    /// The BatchNorm after a bias-free layer folded into it (eval statistics): w' = w · γ/√(σ² + ε) along the weight's
+    /// first (output) dimension, b' = β − μ · γ/√(σ² + ε). New tensors; the caller owns both.
+    /// </summary>
+    internal static (Tensor Weight, Tensor Bias) FoldNorm(Tensor weight, TorchSharp.Modules.BatchNorm norm)
+    {
+        using var variance = norm.running_var! + norm.eps;
+        using var deviation = variance.sqrt();
+        using var scale = norm.weight! / deviation;
+        using var column = scale.view(new long[] { -1 }.Concat(Enumerable.Repeat(1L, (int)weight.dim() - 1)).ToArray());
+        using var shift = norm.running_mean! * scale;
+        using var bias = norm.bias! - shift;
+        using var product = weight * column;
+        return (product.detach(), bias.detach().clone());
     }
 
     /// <summary>A [out, in, 1, 1] kernel as the contiguous [in, out] matrix of <see cref="Pointwise"/>.</summary>

@@ -36,23 +36,11 @@ public sealed class InferenceModel : IDisposable
         _classifierBias = model.ClassifierLinear.bias!.detach().clone();
         if (model.ClassifierHidden is { } hidden)
         {
-            _hidden = model.ClassifierHiddenNorm is { } norm
-                ? FoldNorm(hidden.weight!, norm, model.Plan.Hidden!.Activation)
-                : (hidden.weight!.detach().clone(), hidden.bias!.detach().clone(), model.Plan.Hidden!.Activation);
+            var (weight, bias) = model.ClassifierHiddenNorm is { } norm
+                ? FoldedConv.FoldNorm(hidden.weight!, norm)
+                : (hidden.weight!.detach().clone(), hidden.bias!.detach().clone());
+            _hidden = (weight, bias, model.Plan.Hidden!.Activation);
         }
-    }
-
-    /// <summary>A bias-free linear layer and the BatchNorm after it as one linear layer (eval statistics).</summary>
-    private static (Tensor, Tensor, Activation) FoldNorm(Tensor weight, TorchSharp.Modules.BatchNorm1d norm, Activation activation)
-    {
-        using var variance = norm.running_var! + norm.eps;
-        using var deviation = variance.sqrt();
-        using var scale = norm.weight! / deviation;
-        using var column = scale.unsqueeze(1);
-        using var folded = weight * column;
-        using var shift = norm.running_mean! * scale;
-        using var bias = norm.bias! - shift;
-        return (folded.detach().clone(), bias.detach().clone(), activation);
     }
 
     /// <summary>Logits for <paramref name="input"/> [N, C, H, W]; the caller owns the result.</summary>
