@@ -44,7 +44,7 @@ internal static class ExportOnnxCommand
             try
             {
                 var (plan, source) = parse.GetValue(weights) is { } checkpoint
-                    ? FromCheckpoint(network, checkpoint)
+                    ? CheckpointFit.Open(network.Plan, checkpoint)
                     : FromSeed(network, parse.GetValue(seed), error);
                 OnnxWriter.Write(plan, source, path, new OnnxExportOptions { Features = parse.GetValue(features) });
                 stdout.WriteLine($"{path}: {plan.Name}, {plan.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters from {source.Origin}; " +
@@ -60,37 +60,6 @@ internal static class ExportOnnxCommand
         });
         return command;
     }
-
-    /// <summary>
-    /// The checkpoint's tensors, renamed from timm's when it was saved by timm, and the plan built with the
-    /// checkpoint's input channels and classes (a fine-tuned classifier, a grey-scale stem).
-    /// </summary>
-    private static (NetworkPlan, WeightSource) FromCheckpoint(ResolvedNetwork network, string checkpoint)
-    {
-        var stored = new CheckpointWeights(checkpoint);
-        WeightSource source = stored;
-        if (TimmNameMap.SavedByTimm(stored.Names))
-        {
-            source = new CheckpointWeights(checkpoint, new TimmNameMap(network.Plan).FromTimm);
-        }
-        var plan = network.Plan;
-        var (stemWeight, classifierWeight) = (plan.Stem.Layers[0].Tensors().First().Name, plan.ClassifierPath + ".weight");
-        if (source.ShapeOf(stemWeight) is { Length: 4 } stem)
-        {
-            plan = plan.WithInputChannels(Dimension(source, stemWeight, stem, axis: 1));
-        }
-        if (source.ShapeOf(classifierWeight) is { Length: 2 } classifier)
-        {
-            plan = plan.WithClasses(Dimension(source, classifierWeight, classifier, axis: 0));
-        }
-        return (plan, source);
-    }
-
-    /// <summary>A dimension of a checkpoint tensor that sets a width of the plan: 1 to 2^31 − 1, or a format error naming the tensor.</summary>
-    private static int Dimension(WeightSource source, string name, long[] shape, int axis) =>
-        shape[axis] is >= 1 and <= int.MaxValue
-            ? (int)shape[axis]
-            : throw new WeightFormatException($"{source.Origin}: '{name}' has shape {Shapes.Format(shape)}; its dimension {axis} must be between 1 and {int.MaxValue}. Nothing was written.");
 
     private static (NetworkPlan, WeightSource) FromSeed(ResolvedNetwork network, int seed, TextWriter error)
     {

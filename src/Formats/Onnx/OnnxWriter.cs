@@ -35,6 +35,23 @@ public static class OnnxWriter
     /// <exception cref="WeightFormatException">The weights do not fit the plan; nothing is written.</exception>
     public static void Write(NetworkPlan plan, WeightSource weights, string path, OnnxExportOptions? options = null)
     {
+        using var model = Build(plan, weights, options);
+        AtomicFile.Write(path, file => file.Write(model.Contents().Span));
+    }
+
+    /// <summary>
+    /// The ONNX model of <paramref name="plan"/> with the tensors of <paramref name="weights"/>, in memory: what
+    /// <see cref="Write"/> would write, for an inference session that never touches the disk.
+    /// </summary>
+    /// <exception cref="WeightFormatException">The weights do not fit the plan.</exception>
+    public static byte[] ToBytes(NetworkPlan plan, WeightSource weights, OnnxExportOptions? options = null)
+    {
+        using var model = Build(plan, weights, options);
+        return model.Contents().ToArray();
+    }
+
+    private static ProtoMessage Build(NetworkPlan plan, WeightSource weights, OnnxExportOptions? options)
+    {
         options ??= new OnnxExportOptions();
         weights.CheckHolds(plan.Tensors().Select(t => (t.Name, t.Shape.ToArray())), plan.Name);
         using var graph = new OnnxGraph(plan.Name);
@@ -76,7 +93,7 @@ public static class OnnxWriter
             Initializer(graph, weights, output + ".bias", new long[] { plan.Classes }),
         }, new OnnxAttribute("transB", Int: 1));
         graph.Output("logits", "batch", plan.Classes);
-        Save(path, plan.Name, graph);
+        return Model(plan.Name, graph);
     }
 
     private static string Initializer(OnnxGraph graph, WeightSource weights, string name, long[] shape) =>
@@ -210,15 +227,15 @@ public static class OnnxWriter
         }),
     };
 
-    private static void Save(string path, string modelName, OnnxGraph graph)
+    private static ProtoMessage Model(string modelName, OnnxGraph graph)
     {
-        using var model = new ProtoMessage()
+        var model = new ProtoMessage()
             .Int64(1, IrVersion)
             .String(2, "EffNetGen")
             .String(3, typeof(OnnxWriter).Assembly.GetName().Version?.ToString() ?? "0")
             .String(6, modelName + ", exported by EffNetGen: BatchNorm folded into the convolutions (eval statistics)")
             .Bytes(7, graph.Contents());
         model.Message(8, new ProtoMessage().String(1, "").Int64(2, Opset));
-        AtomicFile.Write(path, file => file.Write(model.Contents().Span));
+        return model;
     }
 }

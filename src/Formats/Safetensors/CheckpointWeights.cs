@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace EffNetGen.Formats.Safetensors;
 
@@ -30,7 +31,12 @@ public sealed class CheckpointWeights : WeightSource
             }
         }
         _tensors = tensors;
+        Metadata = tensors.Values.Select(t => t.Item1).Distinct().SelectMany(f => f.Metadata)
+            .GroupBy(m => m.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
     }
+
+    /// <summary>The <c>__metadata__</c> strings of the checkpoint's files (the first file's value where shards disagree).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <inheritdoc />
     public override string Origin { get; }

@@ -1,0 +1,150 @@
+using System;
+
+namespace EffNetGen.OnnxRuntime.Imaging;
+
+/// <summary>
+/// Pillow's resampling of 8-bit images (<c>Image.resize</c> with BILINEAR or BICUBIC, libImaging/Resample.c), reproduced
+/// so that the result is bit for bit Pillow's: the filter widened by the downscale factor (antialiasing), weights
+/// normalised per output pixel in double precision and rounded to 22-bit fixed point, a horizontal pass whose rows are
+/// rounded and clipped to 8 bits, then a vertical pass over them. timm and torchvision evaluate on Pillow images, so
+/// this, not a float interpolation, is what their preprocessing computes.
+/// </summary>
+internal static class PillowResize
+{
+    /// <summary>Fixed-point bits of the weights: 32 bits less 8 for the sample and 2 for overshoot (Pillow's PRECISION_BITS).</summary>
+    private const int PrecisionBits = 32 - 8 - 2;
+
+    /// <summary>
+    /// The window <paramref name="window"/> (left, top, width, height) of <paramref name="image"/> resized to
+    /// <paramref name="width"/>×<paramref name="height"/>: only the window's pixels are computed, each exactly as the full
+    /// resize computes it (an output pixel's weights depend on its own position only).
+    /// </summary>
+    public static byte[] ResizeWindow(RgbImage image, int width, int height, (int Left, int Top, int Width, int Height) window, Interpolation interpolation)
+    {
+        var horizontal = Weights.For(image.Width, width, interpolation);
+        var vertical = Weights.For(image.Height, height, interpolation);
+        var resizeRows = height != image.Height;
+        var resizeColumns = width != image.Width;
+
+        // The source rows the window's output rows read.
+        var (firstRow, lastRow) = resizeRows ? (int.MaxValue, 0) : (window.Top, window.Top + window.Height);
+        for (var y = window.Top; resizeRows && y < window.Top + window.Height; y++)
+        {
+            (firstRow, lastRow) = (Math.Min(firstRow, vertical.Start[y]), Math.Max(lastRow, vertical.Start[y] + vertical.Count[y]));
+        }
+
+        // Horizontal pass: the window's columns of every row needed, rounded to 8 bits as Pillow's intermediate image is.
+        var rows = lastRow - firstRow;
+        var pass = new byte[(long)rows * window.Width * 3];
+        for (var row = 0; row < rows; row++)
+        {
+            var source = ((long)(firstRow + row)) * image.Width * 3;
+            for (var column = 0; column < window.Width; column++)
+            {
+                var target = (((long)row * window.Width) + column) * 3;
+                var x = window.Left + column;
+                if (!resizeColumns)
+                {
+                    Array.Copy(image.Pixels, source + ((long)x * 3), pass, target, 3);
+                    continue;
+                }
+                var (start, count, offset) = (horizontal.Start[x], horizontal.Count[x], x * horizontal.Size);
+                int r = Half, g = Half, b = Half;
+                for (var i = 0; i < count; i++)
+                {
+                    var k = horizontal.Fixed[offset + i];
+                    var p = source + ((long)(start + i) * 3);
+                    r += image.Pixels[p] * k;
+                    g += image.Pixels[p + 1] * k;
+                    b += image.Pixels[p + 2] * k;
+                }
+                (pass[target], pass[target + 1], pass[target + 2]) = (Clip(r), Clip(g), Clip(b));
+            }
+        }
+        if (!resizeRows)
+        {
+            return pass;
+        }
+
+        // Vertical pass over the rounded rows.
+        var output = new byte[(long)window.Width * window.Height * 3];
+        var stride = (long)window.Width * 3;
+        for (var row = 0; row < window.Height; row++)
+        {
+            var y = window.Top + row;
+            var (start, count, offset) = (vertical.Start[y] - firstRow, vertical.Count[y], y * vertical.Size);
+            for (long c = 0; c < stride; c++)
+            {
+                var sum = Half;
+                for (var i = 0; i < count; i++)
+                {
+                    sum += pass[((start + i) * stride) + c] * vertical.Fixed[offset + i];
+                }
+                output[(row * stride) + c] = Clip(sum);
+            }
+        }
+        return output;
+    }
+
+    /// <summary>The rounding offset every sum starts from: one half in fixed point.</summary>
+    private const int Half = 1 << (PrecisionBits - 1);
+
+    /// <summary>A fixed-point sum back to 8 bits, clipped (Pillow's clip8; the shift floors negative sums).</summary>
+    private static byte Clip(int sum) => (byte)Math.Clamp(sum >> PrecisionBits, 0, 255);
+
+    /// <summary>
+    /// The weights of a resize from <c>inSize</c> to <c>outSize</c> samples: output sample <c>i</c> reads
+    /// <c>Count[i]</c> input samples from <c>Start[i]</c> with weights <c>Fixed[i × Size …]</c>.
+    /// </summary>
+    private sealed record Weights(int Size, int[] Start, int[] Count, int[] Fixed)
+    {
+        public static Weights For(int inSize, int outSize, Interpolation interpolation)
+        {
+            Func<double, double> filter = interpolation == Interpolation.Bicubic ? Bicubic : Bilinear;
+            var support = interpolation == Interpolation.Bicubic ? 2.0 : 1.0;
+            var scale = (double)inSize / outSize;
+            var filterScale = Math.Max(scale, 1.0); // widening the filter when shrinking is the antialiasing
+            var inverse = 1.0 / filterScale;          // multiplied, not divided by, as Pillow does: the last bit matters
+            support *= filterScale;
+            var size = ((int)Math.Ceiling(support) * 2) + 1;
+            var (start, count, weights) = (new int[outSize], new int[outSize], new int[outSize * size]);
+            var k = new double[size];
+            for (var o = 0; o < outSize; o++)
+            {
+                var center = (o + 0.5) * scale;
+                var min = Math.Max((int)(center - support + 0.5), 0);
+                var n = Math.Min((int)(center + support + 0.5), inSize) - min;
+                var total = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    k[i] = filter((i + min - center + 0.5) * inverse);
+                    total += k[i];
+                }
+                for (var i = 0; i < n; i++)
+                {
+                    var w = total != 0.0 ? k[i] / total : k[i];
+                    // Rounded half away from zero, as Pillow's normalize_coeffs_8bpc does.
+                    weights[(o * size) + i] = (int)(w < 0 ? -0.5 + (w * (1 << PrecisionBits)) : 0.5 + (w * (1 << PrecisionBits)));
+                }
+                (start[o], count[o]) = (min, n);
+            }
+            return new Weights(size, start, count, weights);
+        }
+
+        private static double Bilinear(double x)
+        {
+            x = Math.Abs(x);
+            return x < 1.0 ? 1.0 - x : 0.0;
+        }
+
+        /// <summary>Keys' cubic convolution with a = −0.5, as Pillow's BICUBIC.</summary>
+        private static double Bicubic(double x)
+        {
+            const double a = -0.5;
+            x = Math.Abs(x);
+            return x < 1.0 ? ((((a + 2.0) * x) - (a + 3.0)) * x * x) + 1
+                : x < 2.0 ? ((((x - 5) * x) + 8) * x - 4) * a
+                : 0.0;
+        }
+    }
+}
