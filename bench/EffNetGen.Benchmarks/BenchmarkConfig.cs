@@ -35,6 +35,9 @@ internal static class BenchmarkConfig
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddExporter(MarkdownExporter.GitHub)
             .AddLogger(ConsoleLogger.Default)
-            .WithArtifactsPath(Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts"));
+            .WithArtifactsPath(Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts"))
+            // The benchmark executable's build runs the source generator over every spec: on two busy cores it can take
+            // longer than BenchmarkDotNet's two-minute default.
+            .WithBuildTimeout(System.TimeSpan.FromMinutes(10));
     }
 }

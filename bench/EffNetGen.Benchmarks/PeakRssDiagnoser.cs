@@ -15,11 +15,14 @@ namespace EffNetGen.Benchmarks;
 
 /// <summary>
 /// The benchmark process's peak resident set during the measured iterations (native libtorch memory included, which
-/// the managed MemoryDiagnoser cannot see): the peak is reset before the actual run and read after it, from /proc.
+/// the managed MemoryDiagnoser cannot see): the peak is reset before the actual run and read after it, from /proc. Also
+/// the minor page faults per operation over the same iterations (/proc/PID/stat): memory mapped afresh and touched
+/// page by page on every forward pass shows here.
 /// </summary>
 internal sealed class PeakRssDiagnoser : IDiagnoser
 {
     private readonly Dictionary<BenchmarkCase, long> _peakKiB = new();
+    private readonly Dictionary<BenchmarkCase, long> _faults = new();
 
     public IEnumerable<string> Ids => new[] { nameof(PeakRssDiagnoser) };
 
@@ -36,17 +39,26 @@ internal sealed class PeakRssDiagnoser : IDiagnoser
         if (signal == HostSignal.BeforeActualRun)
         {
             ProcStatus.ResetPeak(parameters.Process.Id);
+            _faults[parameters.BenchmarkCase] = ProcStatus.MinorFaults(parameters.Process.Id);
         }
         else if (signal == HostSignal.AfterActualRun)
         {
             _peakKiB[parameters.BenchmarkCase] = ProcStatus.ReadKiB(parameters.Process.Id, "VmHWM:");
+            _faults[parameters.BenchmarkCase] = ProcStatus.MinorFaults(parameters.Process.Id) - _faults[parameters.BenchmarkCase];
         }
     }
 
-    public IEnumerable<Metric> ProcessResults(DiagnoserResults results) =>
-        _peakKiB.TryGetValue(results.BenchmarkCase, out var kib)
-            ? new[] { new Metric(PeakRss.Instance, kib / 1024.0) }
-            : Enumerable.Empty<Metric>();
+    public IEnumerable<Metric> ProcessResults(DiagnoserResults results)
+    {
+        if (_peakKiB.TryGetValue(results.BenchmarkCase, out var kib))
+        {
+            yield return new Metric(PeakRss.Instance, kib / 1024.0);
+        }
+        if (_faults.TryGetValue(results.BenchmarkCase, out var faults) && results.TotalOperations > 0)
+        {
+            yield return new Metric(FaultsPerOperation.Instance, (double)faults / results.TotalOperations);
+        }
+    }
 
     public void DisplayResults(ILogger logger)
     {
@@ -56,6 +68,29 @@ internal sealed class PeakRssDiagnoser : IDiagnoser
         OperatingSystem.IsLinux()
             ? Enumerable.Empty<ValidationError>()
             : new[] { new ValidationError(true, "peak RSS is read from Linux /proc") };
+
+    private sealed class FaultsPerOperation : IMetricDescriptor
+    {
+        public static readonly FaultsPerOperation Instance = new();
+
+        public string Id => nameof(FaultsPerOperation);
+
+        public string DisplayName => "Page faults/op";
+
+        public string Legend => "Minor page faults of the benchmark process per operation during the measured iterations";
+
+        public string NumberFormat => "N0";
+
+        public UnitType UnitType => UnitType.Dimensionless;
+
+        public string Unit => "faults";
+
+        public bool TheGreaterTheBetter => false;
+
+        public int PriorityInCategory => 1;
+
+        public bool GetIsAvailable(Metric metric) => true;
+    }
 
     private sealed class PeakRss : IMetricDescriptor
     {

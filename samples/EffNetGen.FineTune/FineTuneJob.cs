@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using EffNetGen.Architecture;
 using EffNetGen.Formats.Safetensors;
+using EffNetGen.OnnxRuntime;
+using EffNetGen.OnnxRuntime.Imaging;
+using EffNetGen.OnnxRuntime.Labels;
 using EffNetGen.Runtime.Training;
 using EffNetGen.Runtime.Weights;
 using Spectre.Console;
@@ -16,7 +18,8 @@ namespace EffNetGen.FineTune;
 /// paper's where its spec has none) scaled to the batch, a fresh classifier for the folder's classes, by default only
 /// that classifier trained on pretrained weights (backbone and BatchNorm statistics frozen; every layer without
 /// weights or with --train-backbone), validation after every epoch, and the better of
-/// the trained weights and their moving average written as safetensors with the class names in its metadata.
+/// the trained weights and their moving average written as safetensors with the class names in its metadata, then
+/// served from that file by the ONNX Runtime engine on the validation images.
 /// </summary>
 internal sealed record FineTuneJob(
     string Folder, string Model, string? Weights, int Epochs, int Batch, double? LearningRate, int? Resolution, bool TrainBackbone, int Seed, string Output, string? Checkpoint)
@@ -103,10 +106,28 @@ internal sealed record FineTuneJob(
                 (best, source) = (averageAccuracy, "moving average");
             }
         }
-        var metadata = new Dictionary<string, string> { ["classes"] = JsonSerializer.Serialize(train.Classes), ["model"] = info.Name };
+        var metadata = new Dictionary<string, string> { [ClassLabels.MetadataKey] = ClassLabels.ToJson(train.Classes), ["model"] = info.Name };
         SafetensorsWriter.Write(Output, model.state_dict(), metadata);
         console.MarkupLineInterpolated($"wrote {Output} ({source}, validation accuracy {best:P1})");
+        Serve(console, model.Plan, EvalTransform.For(settings), validation);
         return 0;
+    }
+
+    /// <summary>
+    /// The written checkpoint served as a deployment would serve it: ONNX Runtime, no TorchSharp, the class names from
+    /// the checkpoint's metadata, the validation images decoded from their files.
+    /// </summary>
+    private void Serve(IAnsiConsole console, NetworkPlan plan, EvalTransform transform, ImageFolder validation)
+    {
+        using var classifier = ImageClassifier.FromCheckpoint(plan, Output, transform);
+        var predictions = classifier.Classify(validation.Images.Select(i => ImageInput.FromFile(i.Path)).ToList(), top: 1);
+        var correct = predictions.Zip(validation.Images).Count(p => p.First.Top[0].Label == validation.Classes[p.Second.Label]);
+        var accuracy = ((double)correct / predictions.Count).ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
+        console.MarkupLineInterpolated($"served by ONNX Runtime from {Output}: validation accuracy {accuracy}");
+        foreach (var prediction in predictions.Take(3))
+        {
+            console.MarkupLineInterpolated($"  {Path.GetFileName(prediction.Image)}: {prediction.Top[0].Label} ({prediction.Top[0].Probability:P1})");
+        }
     }
 
     /// <summary>Reports on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>

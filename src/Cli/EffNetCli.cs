@@ -5,7 +5,7 @@ using EffNetGen.Cli.Commands;
 
 namespace EffNetGen.Cli;
 
-/// <summary>The <c>effnet</c> command line: <c>check</c>, <c>table</c>, <c>generate</c>, <c>diff</c>, <c>export-onnx</c>, <c>explain</c>.</summary>
+/// <summary>The <c>effnet</c> command line: <c>check</c>, <c>table</c>, <c>generate</c>, <c>diff</c>, <c>export-onnx</c>, <c>explain</c>, <c>predict</c>.</summary>
 public static class EffNetCli
 {
     /// <summary>Exit code: success.</summary>
@@ -25,6 +25,7 @@ public static class EffNetCli
             DiffCommand.Create(),
             ExportOnnxCommand.Create(),
             ExplainCommand.Create(),
+            PredictCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

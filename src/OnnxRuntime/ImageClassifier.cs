@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading.Tasks;
 using EffNetGen.Dsl;
 using EffNetGen.Formats;
+using EffNetGen.Formats.Hub;
 using EffNetGen.Formats.Safetensors;
 using EffNetGen.OnnxRuntime.Imaging;
 using EffNetGen.OnnxRuntime.Labels;
@@ -45,7 +47,7 @@ public sealed class ImageClassifier : IDisposable
 
     /// <summary>
     /// A classifier for <paramref name="plan"/> with the safetensors checkpoint at <paramref name="checkpoint"/>
-    /// (EffNetGen's/torchvision's names or timm's; its classifier sets the classes, its <c>class_names</c> metadata the
+    /// (EffNetGen's/torchvision's names or timm's; its classifier sets the classes, its <c>classes</c> metadata the
     /// labels).
     /// </summary>
     public static ImageClassifier FromCheckpoint(NetworkPlan plan, string checkpoint, EvalTransform transform, ClassifierOptions? options = null)
@@ -62,6 +64,37 @@ public sealed class ImageClassifier : IDisposable
     {
         var network = ShippedModels.Find(model);
         return FromCheckpoint(network.Plan, checkpoint, EvalTransform.For(network.Preprocess), options);
+    }
+
+    /// <summary>
+    /// A classifier with published weights, as timm's <c>create_model(name, pretrained=True)</c>: <paramref name="id"/> is
+    /// a catalogue id (<c>efficientnet_b0.ra_in1k</c>) or a shipped model name (its default weights). The weights are
+    /// downloaded into the Hugging Face cache (or found there, <see cref="HubOptions"/>), checked, and preprocessed as
+    /// the weights' own evaluation was (their resolution, crop, interpolation, mean and std).
+    /// </summary>
+    /// <exception cref="PretrainedException">Unknown id, offline and not cached, or a failed or corrupt download.</exception>
+    /// <exception cref="NotSupportedException">Weights evaluated with timm's 'squash' crop.</exception>
+    public static ImageClassifier FromPretrained(string id, HubOptions? hub = null, ClassifierOptions? options = null)
+    {
+        PretrainedWeights weights;
+        try
+        {
+            weights = PretrainedCatalog.Find(id);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PretrainedException(e.Message, e);
+        }
+        if (weights.CropMode != "center")
+        {
+            throw new NotSupportedException($"{weights.Id} was evaluated with timm's '{weights.CropMode}' crop; only centre crops are implemented");
+        }
+        var network = ShippedModels.Find(weights.Model);
+        var interpolation = weights.Interpolation == "bilinear" ? Interpolation.Bilinear : Interpolation.Bicubic;
+        var transform = weights.Resize is { } resize
+            ? EvalTransform.Create(weights.Resolution, resize, interpolation, weights.Mean, weights.Std)
+            : EvalTransform.FromCropPct(weights.Resolution, weights.CropPct, interpolation, weights.Mean, weights.Std);
+        return FromCheckpoint(network.Plan, Pretrained.Get(weights, hub), transform, options);
     }
 
     /// <summary>A classifier for variant <paramref name="variant"/> of the spec file <paramref name="spec"/>, with a checkpoint.</summary>
@@ -102,7 +135,15 @@ public sealed class ImageClassifier : IDisposable
         {
             var batch = images.Skip(first).Take(_options.MaxBatchSize).ToList();
             var pixels = new float[batch.Count * Transform.Length];
-            Parallel.For(0, batch.Count, i => Transform.Apply(batch[i].Decode(_options.MaxPixels), pixels.AsSpan(i * Transform.Length, Transform.Length)));
+            try
+            {
+                Parallel.For(0, batch.Count, i => Transform.Apply(batch[i].Decode(_options.MaxPixels), pixels.AsSpan(i * Transform.Length, Transform.Length)));
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The first image that failed, as a sequential loop would have reported it.
+                ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
             var logits = Logits(pixels, batch.Count);
             predictions.AddRange(batch.Select((image, i) => Rank(image.Name, logits.AsSpan(i * Plan.Classes, Plan.Classes).ToArray(), top)));
         }

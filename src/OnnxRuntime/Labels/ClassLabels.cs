@@ -10,7 +10,7 @@ namespace EffNetGen.OnnxRuntime.Labels;
 public static class ClassLabels
 {
     /// <summary>The safetensors metadata key a fine-tuned checkpoint keeps its class names under (a JSON array).</summary>
-    public const string MetadataKey = "class_names";
+    public const string MetadataKey = "classes";
 
     private static readonly Lazy<IReadOnlyList<string>> ImageNet = new(() => ReadResource("EffNetGen.OnnxRuntime.imagenet1k.txt"));
 

@@ -67,6 +67,10 @@ public class ImageFolderFineTuneTests(TrainedTextureModel trained, ITestOutputHe
         Assert.Matches(@"1[0-9]{2} training and [0-9]{2} validation images of 2 classes \(horizontal, vertical\)", log);
         Assert.Contains("the classifier only", log);
         Assert.Contains("epoch 3: loss", log);
+        // The checkpoint served back by ONNX Runtime, labelled with the folder's class names from its metadata.
+        var served = Assert.Single(System.Text.RegularExpressions.Regex.Matches(log, @"served by ONNX Runtime from .*: validation accuracy ([0-9.]+) %"));
+        Assert.True(double.Parse(served.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 90, served.Value);
+        Assert.Matches(@"  \w+\.png: (horizontal|vertical) \(", log);
 
         var (resumedExit, resumedLog) = FineTune($"\"{train}\" --epochs 5 {common}");
         output.WriteLine(resumedLog);
