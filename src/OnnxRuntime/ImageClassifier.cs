@@ -46,14 +46,14 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>
-    /// A classifier for <paramref name="plan"/> with the safetensors checkpoint at <paramref name="checkpoint"/>
-    /// (EffNetGen's/torchvision's names or timm's; its classifier sets the classes, its <c>classes</c> metadata the
-    /// labels).
+    /// A classifier for <paramref name="plan"/> with the checkpoint at <paramref name="checkpoint"/>: safetensors or a
+    /// PyTorch <c>.pth</c> state_dict (read without executing anything), EffNetGen's/torchvision's names or timm's; its
+    /// classifier sets the classes, its <c>classes</c> metadata the labels.
     /// </summary>
     public static ImageClassifier FromCheckpoint(NetworkPlan plan, string checkpoint, EvalTransform transform, ClassifierOptions? options = null)
     {
-        var (fitted, weights) = CheckpointFit.Open(plan, checkpoint);
-        return new ImageClassifier(fitted, weights, transform, ClassLabels.For(fitted.Classes, weights.Metadata), options);
+        var (fitted, weights, metadata) = CheckpointFit.Open(plan, checkpoint);
+        return new ImageClassifier(fitted, weights, transform, ClassLabels.For(fitted.Classes, metadata), options);
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ internal static class ExportOnnxCommand
             try
             {
                 var (plan, source) = parse.GetValue(weights) is { } checkpoint
-                    ? CheckpointFit.Open(network.Plan, checkpoint)
+                    ? Fitted(network.Plan, checkpoint)
                     : FromSeed(network, parse.GetValue(seed), error);
                 OnnxWriter.Write(plan, source, path, new OnnxExportOptions { Features = parse.GetValue(features) });
                 stdout.WriteLine($"{path}: {plan.Name}, {plan.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters from {source.Origin}; " +
@@ -59,6 +59,12 @@ internal static class ExportOnnxCommand
             }
         });
         return command;
+    }
+
+    private static (NetworkPlan, WeightSource) Fitted(NetworkPlan plan, string checkpoint)
+    {
+        var (fitted, weights, _) = CheckpointFit.Open(plan, checkpoint);
+        return (fitted, weights);
     }
 
     private static (NetworkPlan, WeightSource) FromSeed(ResolvedNetwork network, int seed, TextWriter error)
