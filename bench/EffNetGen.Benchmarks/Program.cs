@@ -8,7 +8,7 @@ using EffNetGen.Benchmarks;
 // inference table (each case in its own process) and generator table; `--quick` for a short smoke run.
 // `fuzz [count] [seed]`: the long fuzz campaign of docs/reliability.md; `soak`: RSS over long loops;
 // `train-memory`: peak memory of training steps of B0–B3 by batch size (docs/training.md); `serving`: the serving
-// table of docs/deployment.md (also part of the default run).
+// table of docs/deployment.md (also part of the default run), each case in a `serving-case` child process.
 var quick = args.Contains("--quick");
 Console.WriteLine($"# {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 Console.WriteLine();
@@ -23,15 +23,18 @@ switch (args.FirstOrDefault())
         TrainingMemory.Print();
         return 0;
     case "serving":
-        BenchmarkRunner.Run<ServingBenchmarks>(BenchmarkConfig.Inference(quick));
+        ServingTable.Print();
         return 0;
+    case "serving-case":
+        return ServingTable.RunCase(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
     case "train-memory-case":
         return TrainingMemory.RunCase(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     default:
         B7Memory.Print();
         Console.WriteLine();
         BenchmarkRunner.Run<InferenceBenchmarks>(BenchmarkConfig.Inference(quick));
-        BenchmarkRunner.Run<ServingBenchmarks>(BenchmarkConfig.Inference(quick));
         BenchmarkRunner.Run<GeneratorBenchmarks>(BenchmarkConfig.Generator(quick));
+        Console.WriteLine();
+        ServingTable.Print();
         return 0;
 }

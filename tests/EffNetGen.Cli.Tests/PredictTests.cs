@@ -108,6 +108,21 @@ public class PredictTests
     }
 
     [Fact]
+    public void A_pth_checkpoint_is_read_without_executing_it_and_checked_like_safetensors()
+    {
+        var pth = Path.Combine(AppContext.BaseDirectory, "fixtures", "pth");
+
+        var (exitCode, _, error) = CliRunner.Run("predict", Image("gray.png"), "-m", "efficientnet_b0", "--weights", Path.Combine(pth, "state_dict.pth"));
+        var (maliciousExit, _, maliciousError) = CliRunner.Run("predict", Image("gray.png"), "-m", "efficientnet_b0", "--weights", Path.Combine(pth, "malicious.pth"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("state_dict.pth: the checkpoint does not fit EfficientNetB0", error);
+        Assert.Contains("conv.weight", error); // a tensor of the .pth, listed as not in the model
+        Assert.Equal(1, maliciousExit);
+        Assert.Contains("refusing to load it (nothing is executed)", maliciousError);
+    }
+
+    [Fact]
     public void A_file_that_is_not_an_image_is_named_in_the_error()
     {
         using var temp = new TempDirectory();

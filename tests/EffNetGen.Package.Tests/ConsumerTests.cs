@@ -28,6 +28,40 @@ public class ConsumerTests(PackedFeed feed)
     }
 
     [Fact]
+    public void A_serving_app_classifies_an_image_on_ONNX_Runtime_without_TorchSharp()
+    {
+        var app = feed.NewConsoleApp("Serving", "EffNetGen.OnnxRuntime");
+        File.Copy(Repository.PathOf("tests", "fixtures", "images", "landscape.jpg"), Path.Combine(app, "landscape.jpg"));
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using EffNetGen.Formats;
+            using EffNetGen.OnnxRuntime;
+            using EffNetGen.OnnxRuntime.Imaging;
+
+            var network = ShippedModels.Find("efficientnet_lite0");
+            using var classifier = new ImageClassifier(network.Plan, new Waves(network.Plan), EvalTransform.For(network.Preprocess));
+            var top = classifier.Classify("landscape.jpg", top: 1).Top[0];
+            var torch = AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name!.StartsWith("TorchSharp", StringComparison.Ordinal));
+            Console.WriteLine($"classes={classifier.Plan.Classes} label={top.Label} torchsharp={torch}");
+
+            /// <summary>Deterministic small weights: enough to run the graph.</summary>
+            sealed class Waves(EffNetGen.Architecture.NetworkPlan plan) : WeightSource
+            {
+                private readonly Dictionary<string, long[]> _shapes = plan.Tensors().ToDictionary(t => t.Name, t => t.Shape.ToArray());
+                public override string Origin => "waves";
+                public override IEnumerable<string> Names => _shapes.Keys;
+                public override long[]? ShapeOf(string name) => _shapes.GetValueOrDefault(name);
+                public override float[] Read(string name) => Enumerable.Range(0, (int)_shapes[name].Aggregate(1L, (p, d) => p * d))
+                    .Select(i => name.EndsWith("running_var") ? 1f : (float)(0.05 * Math.Sin(i * 0.7 + name.Length))).ToArray();
+            }
+            """);
+
+        var output = ProcessRunner.Succeed("dotnet", "run", app);
+
+        Assert.Matches(@"classes=1000 label=\S.* torchsharp=False", output);
+        Assert.DoesNotContain("torchsharp", File.ReadAllText(Path.Combine(app, "obj", "project.assets.json")), System.StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void The_readme_quick_start_runs_as_written()
     {
         var readme = File.ReadAllText(Repository.PathOf("README.md")).Replace("\r\n", "\n");

@@ -7,7 +7,8 @@ using EffNetGen.Tests.Shared;
 namespace EffNetGen.Package.Tests;
 
 /// <summary>
-/// EffNetGen, EffNetGen.Runtime (with EffNetGen.Formats and EffNetGen.Architecture) and the EffNetGen.Cli tool packed into a temporary folder feed, under a version unique to this
+/// EffNetGen, EffNetGen.Runtime (with EffNetGen.Formats and EffNetGen.Architecture), EffNetGen.OnnxRuntime (with
+/// EffNetGen.Dsl) and the EffNetGen.Cli tool packed into a temporary folder feed, under a version unique to this
 /// run (so no stale copy in the NuGet cache can stand in), plus a NuGet.config for consumer projects.
 /// </summary>
 public sealed class PackedFeed : IDisposable
@@ -17,6 +18,8 @@ public sealed class PackedFeed : IDisposable
     {
         ("src/Architecture/EffNetGen.Architecture.csproj", "effnetgen.architecture"),
         ("src/Formats/EffNetGen.Formats.csproj", "effnetgen.formats"),
+        ("src/Dsl/EffNetGen.Dsl.csproj", "effnetgen.dsl"),
+        ("src/OnnxRuntime/EffNetGen.OnnxRuntime.csproj", "effnetgen.onnxruntime"),
         ("src/Runtime/EffNetGen.Runtime.csproj", "effnetgen.runtime"),
         ("src/Package/EffNetGen.csproj", "effnetgen"),
         ("src/Cli/EffNetGen.Cli.csproj", "effnetgen.cli"),
@@ -54,12 +57,12 @@ public sealed class PackedFeed : IDisposable
     public string LibTorchVersion { get; } = typeof(PackedFeed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "LibTorchVersion").Value!;
 
-    /// <summary>`dotnet new console` in a new folder beside the NuGet.config, with EffNetGen added from the feed.</summary>
-    public string NewConsoleApp(string name)
+    /// <summary>`dotnet new console` in a new folder beside the NuGet.config, with <paramref name="package"/> added from the feed.</summary>
+    public string NewConsoleApp(string name, string package = "EffNetGen")
     {
         ProcessRunner.Succeed("dotnet", $"new console -n {name} -o {name}", Directory.FullName);
         var app = Path.Combine(Directory.FullName, name);
-        ProcessRunner.Succeed("dotnet", $"add package EffNetGen --version {Version}", app);
+        ProcessRunner.Succeed("dotnet", $"add package {package} --version {Version}", app);
         return app;
     }
 

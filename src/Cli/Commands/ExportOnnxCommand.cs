@@ -24,7 +24,7 @@ internal static class ExportOnnxCommand
         var output = new Option<FileInfo>("--output", "-o") { Description = "The .onnx file to write.", Required = true };
         var weights = new Option<string?>("--weights")
         {
-            Description = "A safetensors checkpoint (or *.safetensors.index.json) with EffNetGen/torchvision or timm tensor names. Its classifier and stem set the classes and input channels.",
+            Description = "A safetensors checkpoint (or *.safetensors.index.json) or a PyTorch .pth state_dict, with EffNetGen/torchvision or timm tensor names. Its classifier and stem set the classes and input channels.",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights when no --weights is given.", DefaultValueFactory = _ => 0 };
         var features = new Option<bool>("--features") { Description = "Also output the multi-scale feature maps (features_0 … at strides 2 … 32)." };

@@ -35,30 +35,30 @@ internal static class PillowResize
 
         // Horizontal pass: the window's columns of every row needed, rounded to 8 bits as Pillow's intermediate image is.
         var rows = lastRow - firstRow;
-        var pass = new byte[(long)rows * window.Width * 3];
+        var stride = window.Width * 3;
+        var pass = new byte[rows * stride];
         for (var row = 0; row < rows; row++)
         {
-            var source = ((long)(firstRow + row)) * image.Width * 3;
+            var source = image.Pixels.AsSpan((firstRow + row) * image.Width * 3, image.Width * 3);
+            var target = pass.AsSpan(row * stride, stride);
+            if (!resizeColumns)
+            {
+                source.Slice(window.Left * 3, stride).CopyTo(target);
+                continue;
+            }
             for (var column = 0; column < window.Width; column++)
             {
-                var target = (((long)row * window.Width) + column) * 3;
                 var x = window.Left + column;
-                if (!resizeColumns)
-                {
-                    Array.Copy(image.Pixels, source + ((long)x * 3), pass, target, 3);
-                    continue;
-                }
-                var (start, count, offset) = (horizontal.Start[x], horizontal.Count[x], x * horizontal.Size);
+                var weights = horizontal.Fixed.AsSpan(x * horizontal.Size, horizontal.Count[x]);
+                var pixels = source.Slice(horizontal.Start[x] * 3, weights.Length * 3);
                 int r = Half, g = Half, b = Half;
-                for (var i = 0; i < count; i++)
+                for (var i = 0; i < weights.Length; i++)
                 {
-                    var k = horizontal.Fixed[offset + i];
-                    var p = source + ((long)(start + i) * 3);
-                    r += image.Pixels[p] * k;
-                    g += image.Pixels[p + 1] * k;
-                    b += image.Pixels[p + 2] * k;
+                    r += pixels[i * 3] * weights[i];
+                    g += pixels[(i * 3) + 1] * weights[i];
+                    b += pixels[(i * 3) + 2] * weights[i];
                 }
-                (pass[target], pass[target + 1], pass[target + 2]) = (Clip(r), Clip(g), Clip(b));
+                (target[column * 3], target[(column * 3) + 1], target[(column * 3) + 2]) = (Clip(r), Clip(g), Clip(b));
             }
         }
         if (!resizeRows)
@@ -66,21 +66,28 @@ internal static class PillowResize
             return pass;
         }
 
-        // Vertical pass over the rounded rows.
-        var output = new byte[(long)window.Width * window.Height * 3];
-        var stride = (long)window.Width * 3;
+        // Vertical pass over the rounded rows, a whole row of sums at a time (integer sums: the order of the terms does
+        // not change them).
+        var output = new byte[window.Height * stride];
+        var sums = new int[stride];
         for (var row = 0; row < window.Height; row++)
         {
             var y = window.Top + row;
-            var (start, count, offset) = (vertical.Start[y] - firstRow, vertical.Count[y], y * vertical.Size);
-            for (long c = 0; c < stride; c++)
+            var weights = vertical.Fixed.AsSpan(y * vertical.Size, vertical.Count[y]);
+            Array.Fill(sums, Half);
+            for (var i = 0; i < weights.Length; i++)
             {
-                var sum = Half;
-                for (var i = 0; i < count; i++)
+                var source = pass.AsSpan((vertical.Start[y] - firstRow + i) * stride, stride);
+                var weight = weights[i];
+                for (var c = 0; c < stride; c++)
                 {
-                    sum += pass[((start + i) * stride) + c] * vertical.Fixed[offset + i];
+                    sums[c] += source[c] * weight;
                 }
-                output[(row * stride) + c] = Clip(sum);
+            }
+            var target = output.AsSpan(row * stride, stride);
+            for (var c = 0; c < stride; c++)
+            {
+                target[c] = Clip(sums[c]);
             }
         }
         return output;

@@ -5,13 +5,13 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 
-namespace EffNetGen.Cli.Tests;
+namespace EffNetGen.Tests.Shared;
 
 /// <summary>
 /// A float32 safetensors checkpoint for a plan, without TorchSharp: seeded normal convolution and linear weights scaled
 /// by fan-in (so activations stay finite through the network), BatchNorm at the identity, small biases.
 /// </summary>
-internal static class SeededCheckpoint
+public static class SeededCheckpoint
 {
     public static void Write(string path, NetworkPlan plan, int seed, IReadOnlyDictionary<string, string>? metadata = null)
     {
