@@ -299,6 +299,21 @@ def timm_entries() -> list:
     return entries
 
 
+# torchvision 0.14's EfficientNet-B0..B7 V1 file names carry hashes that are not the files' SHA-256 (its own
+# check_hash fails on them; pytorch/vision#7744 and #8034); torchvision 0.17 renamed the files (pytorch/vision#8036).
+# These are the current names, so that the hash check passes.
+RENAMED_TORCHVISION_FILES = {
+    "efficientnet_b0_rwightman-3dd342df.pth": "efficientnet_b0_rwightman-7f5810bc.pth",
+    "efficientnet_b1_rwightman-533bc792.pth": "efficientnet_b1_rwightman-bac287d4.pth",
+    "efficientnet_b2_rwightman-bcdf34b7.pth": "efficientnet_b2_rwightman-c35c1473.pth",
+    "efficientnet_b3_rwightman-cf984f9c.pth": "efficientnet_b3_rwightman-b3899882.pth",
+    "efficientnet_b4_rwightman-7eb33cd5.pth": "efficientnet_b4_rwightman-23ab8bcd.pth",
+    "efficientnet_b5_lukemelas-b6417697.pth": "efficientnet_b5_lukemelas-1a07897c.pth",
+    "efficientnet_b6_lukemelas-c76e70fd.pth": "efficientnet_b6_lukemelas-24a108a5.pth",
+    "efficientnet_b7_lukemelas-dcc49843.pth": "efficientnet_b7_lukemelas-c5b4e57e.pth",
+}
+
+
 def torchvision_entries() -> list:
     entries = []
     for model, enum_name in TORCHVISION_WEIGHTS.items():
@@ -307,8 +322,12 @@ def torchvision_entries() -> list:
             tag = TORCHVISION_TAGS[member.name]
             preset = member.transforms()
             crop, resize = int(preset.crop_size[0]), int(preset.resize_size[0])
-            file_name = member.url.rsplit("/", 1)[-1]
-            assert file_name.endswith(".pth"), member.url
+            url = member.url
+            file_name = url.rsplit("/", 1)[-1]
+            if file_name in RENAMED_TORCHVISION_FILES:
+                file_name = RENAMED_TORCHVISION_FILES[file_name]
+                url = url.rsplit("/", 1)[0] + "/" + file_name
+            assert file_name.endswith(".pth"), url
             stem = file_name[:-len(".pth")]
             sha_prefix = stem.rsplit("-", 1)[-1]
             assert all(c in "0123456789abcdef" for c in sha_prefix), member.url
@@ -323,7 +342,7 @@ def torchvision_entries() -> list:
                 "model": model,
                 "tag": tag,
                 "default": member is enum.DEFAULT,
-                "url": member.url,
+                "url": url,
                 "sha256_prefix": sha_prefix,
                 "file": file_name,
                 "classes": 1000,

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.ExceptionServices;
+using System.Threading;
 using System.Threading.Tasks;
 using EffNetGen.Dsl;
 using EffNetGen.Formats;
@@ -36,12 +37,18 @@ public sealed class ImageClassifier : IDisposable
         {
             throw new ArgumentException($"{plan.Name} takes {plan.InputChannels} input channels; images have 3 (RGB)", nameof(plan));
         }
+        options ??= new ClassifierOptions();
+        if (options.MaxBatchSize < 1 || options.MaxPixels < 1 || options.MaxPixels > ImageDecoder.MaxDecodablePixels)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), FormattableString.Invariant(
+                $"MaxBatchSize ({options.MaxBatchSize}) must be at least 1 and MaxPixels ({options.MaxPixels}) between 1 and {ImageDecoder.MaxDecodablePixels}"));
+        }
         labels ??= ClassLabels.For(plan.Classes);
         if (labels.Count != plan.Classes)
         {
             throw new ArgumentException($"{labels.Count} labels for {plan.Classes} classes", nameof(labels));
         }
-        (Plan, Transform, Labels, _options) = (plan, transform, labels, options ?? new ClassifierOptions());
+        (Plan, Transform, Labels, _options) = (plan, transform, labels, options);
         _session = OnnxSession.Create(plan, weights, _options);
     }
 
@@ -89,8 +96,16 @@ public sealed class ImageClassifier : IDisposable
         {
             throw new NotSupportedException($"{weights.Id} was evaluated with timm's '{weights.CropMode}' crop; only centre crops are implemented");
         }
-        var network = ShippedModels.Find(weights.Model);
-        var interpolation = weights.Interpolation == "bilinear" ? Interpolation.Bilinear : Interpolation.Bicubic;
+        if (!ShippedModels.TryFind(weights.Model, out var network))
+        {
+            throw new PretrainedException($"{weights.Id}: no shipped spec describes '{weights.Model}'");
+        }
+        var interpolation = weights.Interpolation switch
+        {
+            "bicubic" => Interpolation.Bicubic,
+            "bilinear" => Interpolation.Bilinear,
+            _ => throw new NotSupportedException($"{weights.Id} was evaluated with '{weights.Interpolation}' interpolation; only bicubic and bilinear are implemented"),
+        };
         var transform = weights.Resize is { } resize
             ? EvalTransform.Create(weights.Resolution, resize, interpolation, weights.Mean, weights.Std)
             : EvalTransform.FromCropPct(weights.Resolution, weights.CropPct, interpolation, weights.Mean, weights.Std);
@@ -137,11 +152,11 @@ public sealed class ImageClassifier : IDisposable
             var pixels = new float[batch.Count * Transform.Length];
             try
             {
-                Parallel.For(0, batch.Count, i => Transform.Apply(batch[i].Decode(_options.MaxPixels), pixels.AsSpan(i * Transform.Length, Transform.Length)));
+                Parallel.For(0, batch.Count, i => Prepare(batch[i], pixels.AsSpan(i * Transform.Length, Transform.Length)));
             }
             catch (AggregateException e) when (e.InnerExceptions.Count > 0)
             {
-                // The first image that failed, as a sequential loop would have reported it.
+                // One image's own exception (which one, when several fail, depends on scheduling), not the wrapper.
                 ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
             }
             var logits = Logits(pixels, batch.Count);
@@ -150,21 +165,44 @@ public sealed class ImageClassifier : IDisposable
         return predictions;
     }
 
+    /// <summary>Decodes and transforms one image into its slot of the batch; a transform error names the image.</summary>
+    private void Prepare(ImageInput image, Span<float> destination)
+    {
+        var decoded = image.Decode(_options.MaxPixels);
+        try
+        {
+            Transform.Apply(decoded, destination);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{image.Name}: {e.Message}", e);
+        }
+    }
+
     /// <summary>
     /// The logits of <paramref name="count"/> images already transformed (float32 [count, 3, Resolution, Resolution],
     /// e.g. by <see cref="Transform"/>): [count, classes].
     /// </summary>
     public float[] Logits(float[] input, int count)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (count < 1 || input.Length != count * Transform.Length)
         {
             throw new ArgumentException($"{count} images of [3, {Transform.Resolution}, {Transform.Resolution}] are {count * (long)Transform.Length} floats; got {input.Length}", nameof(input));
         }
-        using var tensor = OrtValue.CreateTensorValueFromMemory(input, new long[] { count, 3, Transform.Resolution, Transform.Resolution });
-        using var options = new RunOptions();
-        using var outputs = _session.Run(options, new[] { "input" }, new[] { tensor }, new[] { "logits" });
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        // Many calls may run at once; Dispose waits for them and then refuses new ones (no use of a freed session).
+        _lifetime.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var tensor = OrtValue.CreateTensorValueFromMemory(input, new long[] { count, 3, Transform.Resolution, Transform.Resolution });
+            using var options = new RunOptions();
+            using var outputs = _session.Run(options, new[] { "input" }, new[] { tensor }, new[] { "logits" });
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+        finally
+        {
+            _lifetime.ExitReadLock();
+        }
     }
 
     /// <summary>Softmax (in double, shifted by the largest logit) and the <paramref name="top"/> most probable classes.</summary>
@@ -177,12 +215,24 @@ public sealed class ImageClassifier : IDisposable
         return new Prediction(image, best.Select(i => new ClassScore(i, Labels[i], exp[i] / total)).ToList(), logits);
     }
 
-    private volatile bool _disposed;
+    private readonly ReaderWriterLockSlim _lifetime = new();
+    private bool _disposed;
 
-    /// <inheritdoc />
+    /// <summary>Releases the session once calls in progress have finished; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        _disposed = true;
-        _session.Dispose();
+        _lifetime.EnterWriteLock();
+        try
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _session.Dispose();
+            }
+        }
+        finally
+        {
+            _lifetime.ExitWriteLock();
+        }
     }
 }

@@ -22,9 +22,15 @@ public static class ShippedModels
     /// </summary>
     /// <exception cref="ArgumentException">No shipped variant has that name; the message lists the model names.</exception>
     public static ResolvedNetwork Find(string name) =>
-        All.FirstOrDefault(n => string.Equals(n.ModelName, name, StringComparison.OrdinalIgnoreCase))
-        ?? All.FirstOrDefault(n => string.Equals(n.ClassName, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"no shipped model is called '{name}'; the shipped models are: {string.Join(", ", All.Select(n => n.ModelName))}", nameof(name));
+        TryFind(name, out var network) ? network : throw new ArgumentException($"no shipped model is called '{name}'; the shipped models are: {string.Join(", ", All.Select(n => n.ModelName))}", nameof(name));
+
+    /// <summary>The shipped variant called <paramref name="name"/> (as <see cref="Find"/>), or false.</summary>
+    public static bool TryFind(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ResolvedNetwork? network)
+    {
+        network = All.FirstOrDefault(n => string.Equals(n.ModelName, name, StringComparison.OrdinalIgnoreCase))
+            ?? All.FirstOrDefault(n => string.Equals(n.ClassName, name, StringComparison.OrdinalIgnoreCase));
+        return network is not null;
+    }
 
     private static IReadOnlyList<ResolvedNetwork> Compile()
     {

@@ -99,6 +99,8 @@ public class PredictTests
     [InlineData("--model|efficientnet_b0", "give the weights")]
     [InlineData("--model|efficientnet_b0|--weights|w.safetensors|--pretrained|ra_in1k", "give the weights")]
     [InlineData("--weights|w.safetensors", "--model is required with --weights")]
+    [InlineData("--model|efficientnet_b0|--spec|mine.effnet|--pretrained|ra_in1k", "--spec goes with --weights")]
+    [InlineData("--model|efficientnet_b0|--pretrained|efficientnet_b3.ra2_in1k", "is for efficientnet_b3, not --model efficientnet_b0")]
     public void Bad_options_are_errors(string options, string message)
     {
         var (exitCode, _, error) = CliRunner.Run(new[] { "predict", Image("gray.png") }.Concat(options.Split('|')).ToArray());

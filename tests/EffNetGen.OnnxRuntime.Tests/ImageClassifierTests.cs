@@ -145,4 +145,44 @@ public sealed class ImageClassifierTests : IDisposable
         Assert.Equal(_classifier.Classify(Fixtures.Image("alpha.png")).Logits, _classifier.Logits(input, 1));
         Assert.Throws<ArgumentException>(() => _classifier.Logits(input, 2));
     }
+
+    [Fact]
+    public void A_disposed_classifier_refuses_calls()
+    {
+        var checkpoint = _temp.PathOf("short-lived.safetensors");
+        SeededCheckpoint.Write(checkpoint, ShippedModels.Find("efficientnet_lite0").Plan, seed: 11);
+        var classifier = ImageClassifier.FromCheckpoint("efficientnet_lite0", checkpoint);
+
+        classifier.Dispose();
+        classifier.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => classifier.Classify(Fixtures.Image("gray.png")));
+    }
+
+    [Theory]
+    [InlineData(0, 1000)]
+    [InlineData(4, 0)]
+    [InlineData(4, 1L << 40)]
+    public void Options_out_of_range_are_refused(int maxBatchSize, long maxPixels)
+    {
+        var checkpoint = _temp.PathOf("options.safetensors");
+        SeededCheckpoint.Write(checkpoint, ShippedModels.Find("efficientnet_lite0").Plan, seed: 12);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ImageClassifier.FromCheckpoint("efficientnet_lite0", checkpoint, new ClassifierOptions { MaxBatchSize = maxBatchSize, MaxPixels = maxPixels }));
+
+        Assert.Contains("MaxBatchSize", error.Message);
+    }
+
+    [Fact]
+    public void Every_pretrained_entry_names_a_shipped_model_and_a_squash_crop_is_refused_before_any_download()
+    {
+        Assert.All(Formats.Hub.PretrainedCatalog.All, w => Assert.True(ShippedModels.TryFind(w.Model, out _), $"{w.Id}: no shipped {w.Model}"));
+        var squash = Formats.Hub.PretrainedCatalog.All.Single(w => w.CropMode == "squash");
+
+        var error = Assert.Throws<NotSupportedException>(() =>
+            ImageClassifier.FromPretrained(squash.Id, new Formats.Hub.HubOptions { CacheDirectory = _temp.Path, Offline = true }));
+
+        Assert.Contains("'squash' crop", error.Message);
+    }
 }

@@ -85,4 +85,27 @@ public class PreprocessTests
 
         Assert.Contains("half.jpg", error.Message);
     }
+
+    [Fact]
+    public void A_long_thin_image_costs_only_its_crop_and_too_long_a_one_is_refused()
+    {
+        var transform = EvalTransform.FromCropPct(224, 0.875, Interpolation.Bicubic, new[] { 0.5, 0.5, 0.5 }, new[] { 0.5, 0.5, 0.5 });
+        var thin = new RgbImage(3, 9000, Enumerable.Range(0, 3 * 9000 * 3).Select(i => (byte)(i * 7)).ToArray());    // resized to 256 × 768,000
+        var needle = new RgbImage(1, 5000, new byte[5000 * 3]);                                                        // 256 × 1,280,000
+
+        var output = transform.Apply(thin);
+        var error = Assert.Throws<System.IO.InvalidDataException>(() => transform.Apply(needle));
+
+        Assert.All(output, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal("a 1×5000 image resized to 256 on its shorter side would be 1280000 pixels long, more than 1048576; crop it first", error.Message);
+    }
+
+    [Theory]
+    [InlineData(224, 200, 0.2)]  // a resize below the crop
+    [InlineData(0, 0, 0.2)]      // no crop
+    [InlineData(224, 256, 0.0)]  // a zero standard deviation
+    public void A_transform_that_cannot_be_computed_is_refused(int resolution, int resize, double std)
+    {
+        Assert.ThrowsAny<ArgumentException>(() => EvalTransform.Create(resolution, resize, Interpolation.Bilinear, new[] { 0.5, 0.5, 0.5 }, new[] { std, std, std }));
+    }
 }

@@ -15,6 +15,7 @@ namespace EffNetGen.Runtime.Tests;
 /// generated class computes in eval mode on the same transformed images.
 /// </summary>
 [Trait(TestLanes.Category, TestLanes.Integration)]
+[Collection(Training.SequentialRandomCollection.Name)] // seeds libtorch's global generator: the same weights in every run
 public class ImageClassifierTests
 {
     // A V1 with symmetric padding, TensorFlow 'same' padding, a V2 (fused blocks, 384 px, bilinear) and EdgeTPU edge blocks.
@@ -25,9 +26,10 @@ public class ImageClassifierTests
     [InlineData("efficientnet_es")]
     public void Onnx_Runtime_logits_through_the_classifier_equal_TorchSharps_eval_logits_within_1e4(string name)
     {
+        OnnxTests.EnsureEnvironment();
         manual_seed(19);
         using var model = EffNetModels.Create(name);
-        RandomWeights.ApplyCalibrated(model);
+        RandomWeights.ApplyCalibrated(model, size: model.Plan.Resolution); // statistics of activations at the size served
         model.eval();
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf(name + ".safetensors");
@@ -45,7 +47,10 @@ public class ImageClassifierTests
         {
             var relative = RelativeError.Of(tensor(predictions[i].Logits), expected[i]);
             Assert.True(relative < 1e-4, $"{name} {images[i]}: relative L2 {relative}");
-            Assert.Equal(expected[i].argmax().item<long>(), predictions[i].Top[0].Index);
+            // The same top class, up to a tie within the tolerance (seeded weights can leave two classes that close).
+            var top = predictions[i].Top[0].Index;
+            var gap = expected[i].max().item<float>() - expected[i][top].item<float>();
+            Assert.True(gap <= 1e-4 * expected[i].norm().item<float>(), $"{name} {images[i]}: ONNX Runtime's top class {top} is {gap} below TorchSharp's {expected[i].argmax().item<long>()}");
         }
         Assert.True((expected[0] - expected[1]).norm().item<float>() > 1e-2 * expected[0].norm().item<float>(), $"{name}: logits do not depend on the image");
     }

@@ -148,6 +148,12 @@ public class OnnxTests
         return OrtEnv.CreateInstanceWithOptions(ref options);
     });
 
+    /// <summary>
+    /// Creates this process's ONNX Runtime environment (with the logging <see cref="RunOnnx"/> checks) if no session has
+    /// yet: ONNX Runtime has one environment a process, made by the first session when not before.
+    /// </summary>
+    internal static void EnsureEnvironment() => _ = Environment.Value;
+
     /// <summary>Loads and runs the model in ONNX Runtime (default graph optimizations); returns what it warned about.</summary>
     internal static List<float[]> RunOnnx(string path, Tensor input, out List<string> warnings, params string[] outputNames)
     {

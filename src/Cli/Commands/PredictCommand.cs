@@ -22,7 +22,7 @@ internal static class PredictCommand
         var images = new Argument<string[]>("images") { Description = "Image files (JPEG, PNG, WebP, GIF, BMP).", Arity = ArgumentArity.OneOrMore };
         var model = new Option<string?>("--model", "-m") { Description = "A shipped model (efficientnet_b0, tf_efficientnet_b3, …) or, with --spec, a variant of that spec." };
         var spec = new Option<string?>("--spec") { Description = "An .effnet spec whose variant --model names (default: the shipped specs)." };
-        var weights = new Option<string?>("--weights") { Description = "A safetensors checkpoint (EffNetGen/torchvision or timm names); its classifier sets the classes, its 'classes' metadata the labels." };
+        var weights = new Option<string?>("--weights") { Description = "A safetensors checkpoint or PyTorch .pth state_dict (EffNetGen/torchvision or timm names); its classifier sets the classes, its 'classes' metadata the labels." };
         var pretrained = new Option<string?>("--pretrained")
         {
             Description = "Pretrained weights from the Hugging Face hub: a tag of --model (ra_in1k), a full id (efficientnet_b0.ra_in1k), or 'default'. Cached as huggingface_hub caches (HF_HOME); HF_HUB_OFFLINE=1 or --offline uses the cache only.",
@@ -65,7 +65,9 @@ internal static class PredictCommand
                 Print(predictions, parse.GetValue(json), stdout);
                 return EffNetCli.Success;
             }
-            catch (Exception e) when (e is WeightFormatException or PretrainedException or InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or FormatException or NotSupportedException)
+            catch (Exception e) when (e is WeightFormatException or PretrainedException or InvalidDataException or IOException or UnauthorizedAccessException
+                or ArgumentException or FormatException or NotSupportedException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
+                or DllNotFoundException or TypeInitializationException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return EffNetCli.Failure;
@@ -78,9 +80,19 @@ internal static class PredictCommand
     {
         if (pretrained is not null)
         {
+            if (spec is not null)
+            {
+                error.WriteLine("error: --pretrained weights are for the shipped models; --spec goes with --weights");
+                return null;
+            }
             var id = pretrained.Contains('.', StringComparison.Ordinal) || model is null ? pretrained
                 : pretrained == "default" ? model
                 : $"{model}.{pretrained}";
+            if (model is not null && PretrainedCatalog.TryFind(id, out var found) && !string.Equals(found.Model, model, StringComparison.OrdinalIgnoreCase))
+            {
+                error.WriteLine($"error: --pretrained {pretrained} is for {found.Model}, not --model {model}");
+                return null;
+            }
             return ImageClassifier.FromPretrained(id, hub);
         }
         if (model is null)

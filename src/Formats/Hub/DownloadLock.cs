@@ -19,13 +19,23 @@ internal sealed class DownloadLock : IDisposable
 
     private DownloadLock(FileStream stream) => _stream = stream;
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the lock at <paramref name="path"/>.</summary>
-    internal static async Task<DownloadLock> AcquireAsync(string path, TimeSpan timeout, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the lock at <paramref name="path"/> while its holder makes progress: the wait gives up only after
+    /// <paramref name="timeout"/> in which <paramref name="download"/> (the holder's <c>.incomplete</c> file) did not grow,
+    /// so a slow but steady download of a large file is waited for to its end.
+    /// </summary>
+    internal static async Task<DownloadLock> AcquireAsync(string path, string download, TimeSpan timeout, string id, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var waited = Stopwatch.StartNew();
+        var seen = -1L;
         while (true)
         {
+            var length = File.Exists(download) ? new FileInfo(download).Length : -1;
+            if (length != seen)
+            {
+                (seen, waited) = (length, Stopwatch.StartNew());
+            }
             try
             {
                 return new DownloadLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
@@ -37,7 +47,7 @@ internal sealed class DownloadLock : IDisposable
             catch (IOException e)
             {
                 throw new PretrainedException(
-                    $"{id}: another download of the same file holds {path}; gave up after {HubHttpClient.Seconds(timeout)} s (HubOptions.Timeout)", e);
+                    $"{id}: another download of the same file holds {path} and has not progressed for {HubHttpClient.Seconds(timeout)} s (HubOptions.Timeout); gave up", e);
             }
         }
     }

@@ -30,7 +30,7 @@ internal static class HubDownload
         var metadata = await HubFileMetadata.HeadAsync(http, url, cancellationToken).ConfigureAwait(false);
         var blob = cache.BlobPath(metadata.Etag);
         var snapshot = cache.SnapshotPath(metadata.Commit, weights.File);
-        using (await DownloadLock.AcquireAsync(cache.LockPath(metadata.Etag), options.Timeout, weights.Id, cancellationToken).ConfigureAwait(false))
+        using (await DownloadLock.AcquireAsync(cache.LockPath(metadata.Etag), blob + ".incomplete", options.Timeout, weights.Id, cancellationToken).ConfigureAwait(false))
         {
             // Another revision, or another process while this one waited for the lock, may have fetched the same bytes.
             if (!File.Exists(blob))

@@ -123,8 +123,19 @@ internal sealed partial class HubRepoCache
     }
 
     /// <summary>A folder and a slash-separated relative path (a revision like <c>refs/pr/1</c>, a file in a subfolder).</summary>
-    private static string Combine(string folder, params string[] relative) =>
-        Path.Combine(relative.SelectMany(p => p.Split('/', StringSplitOptions.RemoveEmptyEntries)).Prepend(folder).ToArray());
+    /// <summary>
+    /// <paramref name="folder"/> and '/'-separated parts (a revision such as <c>refs/pr/1</c>), refusing parts that
+    /// would leave the folder: <c>..</c>, <c>.</c>, or a separator of the platform's own.
+    /// </summary>
+    private static string Combine(string folder, params string[] relative)
+    {
+        var parts = relative.SelectMany(p => p.Split('/', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        if (parts.Any(p => p is "." or ".." || p.IndexOfAny(new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }) >= 0))
+        {
+            throw new PretrainedException($"'{string.Join("/", relative)}' is not a revision or file name of a hub repository");
+        }
+        return Path.Combine(parts.Prepend(folder).ToArray());
+    }
 
     [GeneratedRegex("^[0-9a-f]{40}$")]
     private static partial Regex CommitHash();

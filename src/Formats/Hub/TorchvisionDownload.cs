@@ -31,14 +31,14 @@ internal static class TorchvisionDownload
         var url = ResolveUrl(original, options.TorchvisionEndpoint);
         using var http = new HubHttpClient(weights.Id, options);
         var lockPath = Path.Combine(options.CacheDirectory, ".locks", FolderName, weights.File + ".lock");
-        using (await DownloadLock.AcquireAsync(lockPath, options.Timeout, weights.Id, cancellationToken).ConfigureAwait(false))
+        using (await DownloadLock.AcquireAsync(lockPath, path + ".incomplete", options.Timeout, weights.Id, cancellationToken).ConfigureAwait(false))
         {
             if (File.Exists(path))
             {
                 return path;
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var incomplete = path + ".incomplete";
+            var incomplete = path + ".incomplete"; // the file a waiting process watches (DownloadLock)
             var sha256 = await ResumableDownload.RunAsync(http, url, incomplete, expectedSize: null, weights.File, options.Progress, cancellationToken)
                 .ConfigureAwait(false);
             if (weights.Sha256Prefix is { Length: > 0 } prefix && !sha256.StartsWith(prefix.ToLowerInvariant(), StringComparison.Ordinal))

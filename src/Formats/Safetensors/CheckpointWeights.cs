@@ -17,18 +17,12 @@ public sealed class CheckpointWeights : WeightSource
     public CheckpointWeights(string path, Func<string, string>? keyMap = null, Func<string, bool>? select = null)
     {
         Origin = path;
-        var map = keyMap ?? (name => name);
+        var stored = Checkpoint.Open(path);
+        var selected = stored.Keys.Where(name => select is null || select(name));
         var tensors = new Dictionary<string, (SafetensorsFile, SafetensorsEntry)>(StringComparer.Ordinal);
-        foreach (var (name, tensor) in Checkpoint.Open(path))
+        foreach (var (name, original) in RenamedWeights.Originals(selected, keyMap ?? (name => name), path))
         {
-            if (select is not null && !select(name))
-            {
-                continue;
-            }
-            if (!tensors.TryAdd(map(name), tensor))
-            {
-                throw new WeightFormatException($"{path}: '{name}' and '{tensors[map(name)].Item2.Name}' both map to '{map(name)}'; nothing was loaded.");
-            }
+            tensors[name] = stored[original];
         }
         _tensors = tensors;
         Metadata = tensors.Values.Select(t => t.Item1).Distinct().SelectMany(f => f.Metadata)

@@ -1,21 +1,39 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 
 namespace EffNetGen.OnnxRuntime.Imaging;
 
 /// <summary>
 /// timm's (and torchvision's) evaluation transform on a Pillow image: the shorter side resized to
-/// <paramref name="ResizeTo"/> with <paramref name="Interpolation"/> (Pillow's antialiased resampling), a centre crop of
-/// <paramref name="Resolution"/>², then <c>(x / 255 − mean) / std</c> per channel in float32. The output is CHW, RGB.
+/// <see cref="ResizeTo"/> with <see cref="Interpolation"/> (Pillow's antialiased resampling), a centre crop of
+/// <see cref="Resolution"/>², then <c>(x / 255 − mean) / std</c> per channel in float32. The output is CHW, RGB.
+/// Made by <see cref="FromCropPct"/>, <see cref="For"/> or <see cref="Create"/>, which check the settings.
 /// </summary>
-/// <param name="Resolution">The side of the square crop the model sees.</param>
-/// <param name="ResizeTo">The shorter side after resizing; at least <paramref name="Resolution"/>.</param>
-/// <param name="Interpolation">Bicubic or bilinear, as the weights were evaluated.</param>
-/// <param name="Mean">Per-channel mean (R, G, B) subtracted after scaling to [0, 1].</param>
-/// <param name="Std">Per-channel standard deviation divided by.</param>
-public sealed record EvalTransform(int Resolution, int ResizeTo, Interpolation Interpolation, EquatableArray<double> Mean, EquatableArray<double> Std)
+public sealed record EvalTransform
 {
+    /// <summary>The longest side an image may be resized to: far beyond any photograph, far below int overflow.</summary>
+    public const int MaxResizedSide = 1 << 20;
+
+    private EvalTransform(int resolution, int resizeTo, Interpolation interpolation, EquatableArray<double> mean, EquatableArray<double> std) =>
+        (Resolution, ResizeTo, Interpolation, Mean, Std) = (resolution, resizeTo, interpolation, mean, std);
+
+    /// <summary>The side of the square crop the model sees.</summary>
+    public int Resolution { get; }
+
+    /// <summary>The shorter side after resizing; at least <see cref="Resolution"/>.</summary>
+    public int ResizeTo { get; }
+
+    /// <summary>Bicubic or bilinear, as the weights were evaluated.</summary>
+    public Interpolation Interpolation { get; }
+
+    /// <summary>Per-channel mean (R, G, B) subtracted after scaling to [0, 1].</summary>
+    public EquatableArray<double> Mean { get; }
+
+    /// <summary>Per-channel standard deviation divided by.</summary>
+    public EquatableArray<double> Std { get; }
+
     /// <summary>timm's form: the resize is <c>floor(resolution / cropPct)</c> (<c>transforms_imagenet_eval</c>).</summary>
     public static EvalTransform FromCropPct(int resolution, double cropPct, Interpolation interpolation, IEnumerable<double> mean, IEnumerable<double> std)
     {
@@ -34,11 +52,11 @@ public sealed record EvalTransform(int Resolution, int ResizeTo, Interpolation I
     public static EvalTransform Create(int resolution, int resizeTo, Interpolation interpolation, IEnumerable<double> mean, IEnumerable<double> std)
     {
         var (m, s) = (mean.ToEquatableArray(), std.ToEquatableArray());
-        if (resolution < 1 || resizeTo < resolution)
+        if (resolution < 1 || resizeTo < resolution || resizeTo > MaxResizedSide)
         {
-            throw new ArgumentOutOfRangeException(nameof(resizeTo), $"the resize ({resizeTo}) must be at least the crop ({resolution}), which must be positive");
+            throw new ArgumentOutOfRangeException(nameof(resizeTo), FormattableString.Invariant($"the resize ({resizeTo}) must be at least the crop ({resolution}), which must be positive, and at most {MaxResizedSide}"));
         }
-        if (m.Count != 3 || s.Count != 3 || s.Any(v => !(v > 0)))
+        if (m.Count != 3 || s.Count != 3 || s.Any(v => !(v > 0) || double.IsInfinity(v)) || m.Any(v => !double.IsFinite(v)))
         {
             throw new ArgumentException("mean and std need three values (R, G, B), std positive", nameof(std));
         }
@@ -57,6 +75,7 @@ public sealed record EvalTransform(int Resolution, int ResizeTo, Interpolation I
     }
 
     /// <summary>Writes the transformed <paramref name="image"/> into <paramref name="destination"/> ([3, Resolution, Resolution]).</summary>
+    /// <exception cref="InvalidDataException">The image is so elongated that its longer side would exceed <see cref="MaxResizedSide"/>.</exception>
     public void Apply(RgbImage image, Span<float> destination)
     {
         if (destination.Length != Length)
@@ -64,9 +83,13 @@ public sealed record EvalTransform(int Resolution, int ResizeTo, Interpolation I
             throw new ArgumentException($"the destination holds {destination.Length} floats; [3, {Resolution}, {Resolution}] needs {Length}", nameof(destination));
         }
         // torchvision's Resize(int): the shorter side to ResizeTo, the longer int(ResizeTo · long / short).
-        var (width, height) = image.Width <= image.Height
-            ? (ResizeTo, (int)((double)((long)ResizeTo * image.Height) / image.Width))
-            : ((int)((double)((long)ResizeTo * image.Width) / image.Height), ResizeTo);
+        var longer = Math.Floor((double)((long)ResizeTo * Math.Max(image.Width, image.Height)) / Math.Min(image.Width, image.Height));
+        if (longer > MaxResizedSide)
+        {
+            throw new InvalidDataException(FormattableString.Invariant(
+                $"a {image.Width}×{image.Height} image resized to {ResizeTo} on its shorter side would be {longer:0} pixels long, more than {MaxResizedSide}; crop it first"));
+        }
+        var (width, height) = image.Width <= image.Height ? (ResizeTo, (int)longer) : ((int)longer, ResizeTo);
         // torchvision's CenterCrop: offsets int(round((size − crop) / 2)), Python's round (half to even).
         var left = (int)Math.Round((width - Resolution) / 2.0, MidpointRounding.ToEven);
         var top = (int)Math.Round((height - Resolution) / 2.0, MidpointRounding.ToEven);

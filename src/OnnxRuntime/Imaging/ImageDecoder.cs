@@ -13,8 +13,11 @@ namespace EffNetGen.OnnxRuntime.Imaging;
 /// </summary>
 public static class ImageDecoder
 {
-    /// <summary>The default limit on decoded pixels: 64 megapixels (256 MB decoded), above any photograph.</summary>
+    /// <summary>The default limit on decoded pixels: 64 Mi (67,108,864; 256 MiB decoded as RGBA), above any photograph.</summary>
     public const long DefaultMaxPixels = 64L << 20;
+
+    /// <summary>The most pixels any limit may allow: SkiaSharp decodes into one buffer of 4 bytes a pixel, at most 2 GiB.</summary>
+    public const long MaxDecodablePixels = int.MaxValue / 4;
 
     /// <summary>Decodes the image file at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidDataException">Not a decodable image, or larger than <paramref name="maxPixels"/>; the message names the file.</exception>
@@ -40,9 +43,10 @@ public static class ImageDecoder
         using var codec = SKCodec.Create(data.AsStream(), out var result)
             ?? throw new InvalidDataException($"{origin}: not an image SkiaSharp can decode (JPEG, PNG, WebP, GIF, BMP): {result}");
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if ((long)width * height > maxPixels)
+        if ((long)width * height > Math.Min(maxPixels, MaxDecodablePixels))
         {
-            throw new InvalidDataException($"{origin}: {width}×{height} is {(long)width * height:N0} pixels, more than the limit of {maxPixels:N0}; nothing was decoded");
+            throw new InvalidDataException(FormattableString.Invariant(
+                $"{origin}: {width}×{height} is {(long)width * height:N0} pixels, more than the limit of {Math.Min(maxPixels, MaxDecodablePixels):N0}; nothing was decoded"));
         }
         // Unpremultiplied RGBA without a colour space: the stored samples, unconverted, as Pillow reads them.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);

@@ -21,8 +21,9 @@ internal static class PillowResize
     /// </summary>
     public static byte[] ResizeWindow(RgbImage image, int width, int height, (int Left, int Top, int Width, int Height) window, Interpolation interpolation)
     {
-        var horizontal = Weights.For(image.Width, width, interpolation);
-        var vertical = Weights.For(image.Height, height, interpolation);
+        // Weights for the window's outputs only: a very long side costs no more than a short one.
+        var horizontal = Weights.For(image.Width, width, window.Left, window.Width, interpolation);
+        var vertical = Weights.For(image.Height, height, window.Top, window.Height, interpolation);
         var resizeRows = height != image.Height;
         var resizeColumns = width != image.Width;
 
@@ -30,7 +31,7 @@ internal static class PillowResize
         var (firstRow, lastRow) = resizeRows ? (int.MaxValue, 0) : (window.Top, window.Top + window.Height);
         for (var y = window.Top; resizeRows && y < window.Top + window.Height; y++)
         {
-            (firstRow, lastRow) = (Math.Min(firstRow, vertical.Start[y]), Math.Max(lastRow, vertical.Start[y] + vertical.Count[y]));
+            (firstRow, lastRow) = (Math.Min(firstRow, vertical.StartOf(y)), Math.Max(lastRow, vertical.StartOf(y) + vertical.CountOf(y)));
         }
 
         // Horizontal pass: the window's columns of every row needed, rounded to 8 bits as Pillow's intermediate image is.
@@ -49,8 +50,8 @@ internal static class PillowResize
             for (var column = 0; column < window.Width; column++)
             {
                 var x = window.Left + column;
-                var weights = horizontal.Fixed.AsSpan(x * horizontal.Size, horizontal.Count[x]);
-                var pixels = source.Slice(horizontal.Start[x] * 3, weights.Length * 3);
+                var weights = horizontal.Of(x);
+                var pixels = source.Slice(horizontal.StartOf(x) * 3, weights.Length * 3);
                 int r = Half, g = Half, b = Half;
                 for (var i = 0; i < weights.Length; i++)
                 {
@@ -73,11 +74,11 @@ internal static class PillowResize
         for (var row = 0; row < window.Height; row++)
         {
             var y = window.Top + row;
-            var weights = vertical.Fixed.AsSpan(y * vertical.Size, vertical.Count[y]);
+            var weights = vertical.Of(y);
             Array.Fill(sums, Half);
             for (var i = 0; i < weights.Length; i++)
             {
-                var source = pass.AsSpan((vertical.Start[y] - firstRow + i) * stride, stride);
+                var source = pass.AsSpan((vertical.StartOf(y) - firstRow + i) * stride, stride);
                 var weight = weights[i];
                 for (var c = 0; c < stride; c++)
                 {
@@ -100,12 +101,19 @@ internal static class PillowResize
     private static byte Clip(int sum) => (byte)Math.Clamp(sum >> PrecisionBits, 0, 255);
 
     /// <summary>
-    /// The weights of a resize from <c>inSize</c> to <c>outSize</c> samples: output sample <c>i</c> reads
-    /// <c>Count[i]</c> input samples from <c>Start[i]</c> with weights <c>Fixed[i × Size …]</c>.
+    /// The weights of output samples <c>First … First + Start.Length − 1</c> of a resize from <c>inSize</c> to
+    /// <c>outSize</c> samples: output <c>o</c> reads <see cref="CountOf"/> input samples from <see cref="StartOf"/>
+    /// with the weights <see cref="Of"/>.
     /// </summary>
-    private sealed record Weights(int Size, int[] Start, int[] Count, int[] Fixed)
+    private sealed record Weights(int First, int Size, int[] Start, int[] Count, int[] Fixed)
     {
-        public static Weights For(int inSize, int outSize, Interpolation interpolation)
+        public int StartOf(int output) => Start[output - First];
+
+        public int CountOf(int output) => Count[output - First];
+
+        public ReadOnlySpan<int> Of(int output) => Fixed.AsSpan((output - First) * Size, Count[output - First]);
+
+        public static Weights For(int inSize, int outSize, int first, int outputs, Interpolation interpolation)
         {
             Func<double, double> filter = interpolation == Interpolation.Bicubic ? Bicubic : Bilinear;
             var support = interpolation == Interpolation.Bicubic ? 2.0 : 1.0;
@@ -114,11 +122,11 @@ internal static class PillowResize
             var inverse = 1.0 / filterScale;          // multiplied, not divided by, as Pillow does: the last bit matters
             support *= filterScale;
             var size = ((int)Math.Ceiling(support) * 2) + 1;
-            var (start, count, weights) = (new int[outSize], new int[outSize], new int[outSize * size]);
+            var (start, count, weights) = (new int[outputs], new int[outputs], new int[outputs * size]);
             var k = new double[size];
-            for (var o = 0; o < outSize; o++)
+            for (var j = 0; j < outputs; j++)
             {
-                var center = (o + 0.5) * scale;
+                var center = (first + j + 0.5) * scale;
                 var min = Math.Max((int)(center - support + 0.5), 0);
                 var n = Math.Min((int)(center + support + 0.5), inSize) - min;
                 var total = 0.0;
@@ -131,11 +139,11 @@ internal static class PillowResize
                 {
                     var w = total != 0.0 ? k[i] / total : k[i];
                     // Rounded half away from zero, as Pillow's normalize_coeffs_8bpc does.
-                    weights[(o * size) + i] = (int)(w < 0 ? -0.5 + (w * (1 << PrecisionBits)) : 0.5 + (w * (1 << PrecisionBits)));
+                    weights[(j * size) + i] = (int)(w < 0 ? -0.5 + (w * (1 << PrecisionBits)) : 0.5 + (w * (1 << PrecisionBits)));
                 }
-                (start[o], count[o]) = (min, n);
+                (start[j], count[j]) = (min, n);
             }
-            return new Weights(size, start, count, weights);
+            return new Weights(first, size, start, count, weights);
         }
 
         private static double Bilinear(double x)

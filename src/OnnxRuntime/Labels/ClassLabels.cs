@@ -12,7 +12,7 @@ public static class ClassLabels
     /// <summary>The safetensors metadata key a fine-tuned checkpoint keeps its class names under (a JSON array).</summary>
     public const string MetadataKey = "classes";
 
-    private static readonly Lazy<IReadOnlyList<string>> ImageNet = new(() => ReadResource("EffNetGen.OnnxRuntime.imagenet1k.txt"));
+    private static readonly Lazy<IReadOnlyList<string>> ImageNet = new(() => ReadResource("EffNetGen.OnnxRuntime.imagenet1k.txt").AsReadOnly());
 
     /// <summary>The 1,000 ImageNet-1k class names in class-index order (torchvision's list).</summary>
     public static IReadOnlyList<string> ImageNet1k => ImageNet.Value;
@@ -28,7 +28,7 @@ public static class ClassLabels
         {
             return Parse(json, classes);
         }
-        return classes == 1000 ? ImageNet1k : Enumerable.Range(0, classes).Select(i => $"class {i}").ToList();
+        return classes == 1000 ? ImageNet1k : Enumerable.Range(0, classes).Select(i => FormattableString.Invariant($"class {i}")).ToList();
     }
 
     /// <summary>The JSON array of class names a checkpoint stores, for <see cref="MetadataKey"/>.</summary>
@@ -57,6 +57,7 @@ public static class ClassLabels
         using var stream = typeof(ClassLabels).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"the assembly lacks its resource {name}");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        // One name a line; '\r' too, should a checkout have turned the line ends into CRLF.
+        return reader.ReadToEnd().Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 }

@@ -17,6 +17,7 @@ public static partial class GlibcHeap
     // mallopt parameters (glibc's malloc.h).
     private const int TrimThreshold = -1;  // M_TRIM_THRESHOLD: free memory above this at the heap's top is returned
     private const int MmapMax = -4;        // M_MMAP_MAX: how many blocks may be mmap-ed at once; 0 = none
+    private const int DefaultMmapMax = 65536; // glibc's DEFAULT_MMAP_MAX
 
     /// <summary>Whether <see cref="KeepFreedMemory"/> has been applied in this process.</summary>
     public static bool Applied { get; private set; }
@@ -32,8 +33,17 @@ public static partial class GlibcHeap
         {
             return false;
         }
-        Applied = mallopt(MmapMax, 0) == 1 && mallopt(TrimThreshold, int.MaxValue) == 1;
-        return Applied;
+        if (mallopt(MmapMax, 0) != 1)
+        {
+            return false;
+        }
+        if (mallopt(TrimThreshold, int.MaxValue) != 1)
+        {
+            mallopt(MmapMax, DefaultMmapMax); // all or nothing
+            return false;
+        }
+        Applied = true;
+        return true;
     }
 
     [LibraryImport("libc.so.6")]

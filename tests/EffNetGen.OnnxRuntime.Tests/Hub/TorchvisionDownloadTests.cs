@@ -32,9 +32,9 @@ public sealed class TorchvisionDownloadTests : IDisposable
         var good = _entry with { Sha256Prefix = LoopbackHub.Sha256(_bytes)[..8] };
         var path = Pretrained.Get(good, Options);
 
-        Assert.Equal(Path.Combine(_cache.Path, "torchvision", "efficientnet_b0_rwightman-3dd342df.pth"), path);
+        Assert.Equal(Path.Combine(_cache.Path, "torchvision", "efficientnet_b0_rwightman-7f5810bc.pth"), path);
         Assert.Equal(_bytes, File.ReadAllBytes(path));
-        Assert.Equal([("GET", "/models/efficientnet_b0_rwightman-3dd342df.pth")], _hub.Requests.Select(r => (r.Method, r.Path)));
+        Assert.Equal([("GET", "/models/efficientnet_b0_rwightman-7f5810bc.pth")], _hub.Requests.Select(r => (r.Method, r.Path)));
         Assert.Equal(path, Pretrained.Get(good, Options with { Offline = true }));
         Assert.Single(_hub.Requests);
     }
@@ -45,7 +45,7 @@ public sealed class TorchvisionDownloadTests : IDisposable
         // The catalogue's prefix is the real file's, which these bytes are not.
         var e = Assert.Throws<PretrainedException>(() => Pretrained.Get(Id, Options));
 
-        Assert.Contains($"expected sha256 3dd342df…, got {LoopbackHub.Sha256(_bytes)}; the download was discarded", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"expected sha256 7f5810bc…, got {LoopbackHub.Sha256(_bytes)}; the download was discarded", e.Message, StringComparison.Ordinal);
         Assert.Empty(HubFixture.Files(Path.Combine(_cache.Path, "torchvision")));
         var offline = Assert.Throws<PretrainedException>(() => Pretrained.Get(Id, Options with { Offline = true }));
         Assert.Contains(Path.Combine(_cache.Path, "torchvision", _entry.File), offline.Message, StringComparison.Ordinal);
