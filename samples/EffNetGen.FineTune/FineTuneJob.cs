@@ -126,7 +126,8 @@ internal sealed record FineTuneJob(
         console.MarkupLineInterpolated($"served by ONNX Runtime from {Output}: validation accuracy {accuracy}");
         foreach (var prediction in predictions.Take(3))
         {
-            console.MarkupLineInterpolated($"  {Path.GetFileName(prediction.Image)}: {prediction.Top[0].Label} ({prediction.Top[0].Probability:P1})");
+            var probability = prediction.Top[0].Probability.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
+            console.MarkupLineInterpolated($"  {Path.GetFileName(prediction.Image)}: {prediction.Top[0].Label} ({probability})");
         }
     }
 
