@@ -7,8 +7,8 @@ using EffNetGen.Benchmarks;
 // No arguments: the tables of docs/performance.md — the B7 memory table (this process), then BenchmarkDotNet's
 // inference table (each case in its own process) and generator table; `--quick` for a short smoke run.
 // `fuzz [count] [seed]`: the long fuzz campaign of docs/reliability.md; `soak`: RSS over long loops;
-// `train-memory`: peak memory of training steps of B0–B3 by batch size (docs/training.md); `serving`: the serving
-// table of docs/deployment.md (also part of the default run), each case in a `serving-case` child process.
+// `train-memory`: peak memory of training steps of B0–B3 by batch size (docs/training.md). The serving table of
+// docs/deployment.md is bench/EffNetGen.Serving.Benchmarks.
 var quick = args.Contains("--quick");
 Console.WriteLine($"# {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 Console.WriteLine();
@@ -22,11 +22,6 @@ switch (args.FirstOrDefault())
     case "train-memory":
         TrainingMemory.Print();
         return 0;
-    case "serving":
-        ServingTable.Print();
-        return 0;
-    case "serving-case":
-        return ServingTable.RunCase(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
     case "train-memory-case":
         return TrainingMemory.RunCase(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     default:
@@ -34,7 +29,5 @@ switch (args.FirstOrDefault())
         Console.WriteLine();
         BenchmarkRunner.Run<InferenceBenchmarks>(BenchmarkConfig.Inference(quick));
         BenchmarkRunner.Run<GeneratorBenchmarks>(BenchmarkConfig.Generator(quick));
-        Console.WriteLine();
-        ServingTable.Print();
         return 0;
 }

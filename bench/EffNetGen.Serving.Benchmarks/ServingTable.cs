@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using EffNetGen.Benchmarks;
 using EffNetGen.OnnxRuntime;
 using EffNetGen.OnnxRuntime.Imaging;
 using EffNetGen.Runtime.Inference;
@@ -11,7 +12,7 @@ using EffNetGen.Runtime.Platform;
 using EffNetGen.Runtime.Weights;
 using static TorchSharp.torch;
 
-namespace EffNetGen.Benchmarks;
+namespace EffNetGen.Serving.Benchmarks;
 
 /// <summary>
 /// Serving a JPEG end to end (decode, timm's evaluation transform, inference, two threads): the ONNX Runtime engine's
@@ -181,8 +182,12 @@ internal sealed class ServingTable
         return tensor(pixels, new long[] { Batch, 3, transform.Resolution, transform.Resolution });
     }
 
-    private (Func<Runtime.EfficientNetModule> Create, string Name) Variant() =>
-        (InferenceBenchmarks.Variant(Model).Create, Model == "B0" ? "efficientnet_b0" : "efficientnet_b3");
+    private (Func<Runtime.EfficientNetModule> Create, string Name) Variant() => Model switch
+    {
+        "B0" => (() => new EfficientNetB0(), "efficientnet_b0"),
+        "B3" => (() => new EfficientNetB3(), "efficientnet_b3"),
+        _ => throw new ArgumentOutOfRangeException(nameof(Model), Model, "B0 or B3"),
+    };
 
     private static readonly byte[] Jpeg = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "landscape.jpg"));
 }
