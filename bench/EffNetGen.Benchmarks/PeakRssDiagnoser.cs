@@ -52,11 +52,11 @@ internal sealed class PeakRssDiagnoser : IDiagnoser
     {
         if (_peakKiB.TryGetValue(results.BenchmarkCase, out var kib))
         {
-            yield return new Metric(PeakRss.Instance, kib / 1024.0);
+            yield return new Metric(PeakRss, kib / 1024.0);
         }
         if (_faults.TryGetValue(results.BenchmarkCase, out var faults) && results.TotalOperations > 0)
         {
-            yield return new Metric(FaultsPerOperation.Instance, (double)faults / results.TotalOperations);
+            yield return new Metric(FaultsPerOperation, (double)faults / results.TotalOperations);
         }
     }
 
@@ -69,48 +69,18 @@ internal sealed class PeakRssDiagnoser : IDiagnoser
             ? Enumerable.Empty<ValidationError>()
             : new[] { new ValidationError(true, "peak RSS is read from Linux /proc") };
 
-    private sealed class FaultsPerOperation : IMetricDescriptor
+    private static readonly ProcessMetric PeakRss = new(
+        "PeakRss", "Peak RSS MiB", "Peak resident set of the benchmark process during the measured iterations (MiB)", "F0", "MiB", 0);
+
+    private static readonly ProcessMetric FaultsPerOperation = new(
+        "FaultsPerOperation", "Page faults/op", "Minor page faults of the benchmark process per operation during the measured iterations", "N0", "faults", 1);
+
+    /// <summary>A column of this diagnoser: dimensionless, lower is better.</summary>
+    private sealed record ProcessMetric(string Id, string DisplayName, string Legend, string NumberFormat, string Unit, int PriorityInCategory) : IMetricDescriptor
     {
-        public static readonly FaultsPerOperation Instance = new();
-
-        public string Id => nameof(FaultsPerOperation);
-
-        public string DisplayName => "Page faults/op";
-
-        public string Legend => "Minor page faults of the benchmark process per operation during the measured iterations";
-
-        public string NumberFormat => "N0";
-
         public UnitType UnitType => UnitType.Dimensionless;
 
-        public string Unit => "faults";
-
         public bool TheGreaterTheBetter => false;
-
-        public int PriorityInCategory => 1;
-
-        public bool GetIsAvailable(Metric metric) => true;
-    }
-
-    private sealed class PeakRss : IMetricDescriptor
-    {
-        public static readonly PeakRss Instance = new();
-
-        public string Id => nameof(PeakRss);
-
-        public string DisplayName => "Peak RSS MiB";
-
-        public string Legend => "Peak resident set of the benchmark process during the measured iterations (MiB)";
-
-        public string NumberFormat => "F0";
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Unit => "MiB";
-
-        public bool TheGreaterTheBetter => false;
-
-        public int PriorityInCategory => 0;
 
         public bool GetIsAvailable(Metric metric) => true;
     }

@@ -123,7 +123,7 @@ internal static class SpecFiles
     /// <summary>The variant called <paramref name="name"/> (its name, class or model name), or null after writing why not.</summary>
     public static ResolvedNetwork? FindVariant(IReadOnlyList<ResolvedNetwork> networks, string name, TextWriter error)
     {
-        var matches = networks.Where(n => new[] { n.Variant, n.ClassName, n.ModelName }.Contains(name, StringComparer.OrdinalIgnoreCase)).ToList();
+        var matches = networks.Where(n => n.IsCalled(name)).ToList();
         if (matches.Count == 1)
         {
             return matches[0];

@@ -121,7 +121,7 @@ public sealed class ImageClassifier : IDisposable
         {
             throw new InvalidDataException(string.Join(Environment.NewLine, compilation.Diagnostics.Select(d => d.ToString(spec))));
         }
-        var network = compilation.Networks.FirstOrDefault(n => new[] { n.Variant, n.ClassName, n.ModelName }.Contains(variant, StringComparer.OrdinalIgnoreCase))
+        var network = compilation.Networks.FirstOrDefault(n => n.IsCalled(variant))
             ?? throw new InvalidDataException($"{spec}: no variant '{variant}'; it has {string.Join(", ", compilation.Networks.Select(n => n.Variant))}");
         return FromCheckpoint(network.Plan, checkpoint, EvalTransform.For(network.Preprocess), options);
     }

@@ -39,6 +39,15 @@ public sealed record ResolvedNetwork(
     /// <summary>The generated C# class name: family and variant joined, e.g. <c>EfficientNetB0</c>.</summary>
     public string ClassName => Plan.Name;
 
+    /// <summary>
+    /// Whether <paramref name="name"/> names this variant, as users may name it: its variant name (<c>B0</c>), class
+    /// (<c>EfficientNetB0</c>) or model name (<c>efficientnet_b0</c>), ignoring case.
+    /// </summary>
+    public bool IsCalled(string name) =>
+        string.Equals(name, Variant, System.StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, ClassName, System.StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, ModelName, System.StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Input height and width.</summary>
     public int Resolution => Plan.Resolution;
 

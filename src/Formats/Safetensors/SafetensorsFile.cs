@@ -89,21 +89,15 @@ public sealed class SafetensorsFile
         {
             stream.ReadExactly(bytes);
         }
-        return entry.DType switch
+        FloatEncoding encoding = entry.DType switch
         {
-            "F32" => Decode(bytes, size, e => BinaryPrimitives.ReadSingleLittleEndian(e)),
-            "F16" => Decode(bytes, size, e => (float)BinaryPrimitives.ReadHalfLittleEndian(e)),
-            // bfloat16 is the upper half of a float32.
-            "BF16" => Decode(bytes, size, e => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(e) << 16)),
-            "F64" => Decode(bytes, size, e => (float)BinaryPrimitives.ReadDoubleLittleEndian(e)),
+            "F32" => FloatEncoding.Float32,
+            "F16" => FloatEncoding.Float16,
+            "BF16" => FloatEncoding.BFloat16,
+            "F64" => FloatEncoding.Float64,
             _ => throw new WeightFormatException($"{Path}: tensor '{name}' holds {entry.DType} values, not floating-point weights."),
         };
-    }
-
-    private delegate float ElementDecoder(ReadOnlySpan<byte> element);
-
-    private static float[] Decode(byte[] bytes, int size, ElementDecoder decode)
-    {
+        var decode = FloatElements.For(encoding);
         var values = new float[bytes.Length / size];
         for (var i = 0; i < values.Length; i++)
         {

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
@@ -98,7 +97,7 @@ public sealed class PthWeights : WeightSource
         }
         var (tensor, entryName) = found;
         var dtype = tensor.Storage.DType;
-        if (!dtype.IsFloat)
+        if (dtype.Float is null)
         {
             throw new WeightFormatException($"{Origin}: tensor '{name}' holds {dtype.Name} values, not floating-point weights.");
         }
@@ -357,8 +356,6 @@ public sealed class PthWeights : WeightSource
         }
     }
 
-    private delegate float ElementDecoder(ReadOnlySpan<byte> element);
-
     // bytes holds storage elements Offset…last; values gets the tensor's elements in row-major order.
     private static void Gather(byte[] bytes, TorchTensor tensor, TorchDType dtype, float[] values)
     {
@@ -368,15 +365,7 @@ public sealed class PthWeights : WeightSource
             Buffer.BlockCopy(bytes, 0, values, 0, values.Length * size);
             return;
         }
-        ElementDecoder decode = dtype.Name switch
-        {
-            "float32" => e => BinaryPrimitives.ReadSingleLittleEndian(e),
-            "float16" => e => (float)BinaryPrimitives.ReadHalfLittleEndian(e),
-            // bfloat16 is the upper half of a float32.
-            "bfloat16" => e => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(e) << 16),
-            "float64" => e => (float)BinaryPrimitives.ReadDoubleLittleEndian(e),
-            _ => throw new InvalidOperationException($"{dtype.Name} is not a floating-point dtype"),
-        };
+        var decode = FloatElements.For(dtype.Float ?? throw new InvalidOperationException($"{dtype.Name} is not a floating-point dtype"));
         var shape = tensor.Shape;
         var stride = tensor.Stride;
         var index = new long[shape.Length];
