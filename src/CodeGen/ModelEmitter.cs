@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Linq;
-using EffNetGen.Dsl.Model;
 using EffNetGen.Dsl.Resolution;
 
 namespace EffNetGen.CodeGen;
@@ -59,70 +57,28 @@ public static class ModelEmitter
 
     private static void WriteDocumentation(CodeWriter w, ResolvedNetwork n)
     {
+        var (first, second) = StageTable.Headline(n);
         w.Line("/// <summary>")
-         .Line($"/// {Literal.Xml(Title(n))}: width ×{Literal.Of(n.Width)}, depth ×{Literal.Of(n.Depth)}, {Literal.Of(n.Resolution)}×{Literal.Of(n.Resolution)} input,")
-         .Line($"/// {Literal.Grouped(n.Parameters)} parameters, {(n.Macs / 1e9).ToString("F2", CultureInfo.InvariantCulture)} GMACs.")
+         .Line("/// " + Literal.Xml(first))
+         .Line("/// " + Literal.Xml(second))
          .Line("/// </summary>")
          .Line("/// <remarks>")
-         .Line(n.Plan.Layout == FeatureLayout.Stages ? "/// Resolved stage table (module <c>features.{stage}</c>):" : "/// Resolved stage table (one module <c>features.{n}</c> per block):")
+         .Line("/// " + StageTable.Title(n, name => $"<c>{name}</c>"))
          .Line("/// <code>");
-        var (plan, stem) = (n.Plan, n.Plan.Stem.Spatial);
-        var (last, classifier) = (Literal.Of(n.Stages[n.Stages.Count - 1].Index + 1), plan.Hidden is { } hidden ? $"FC {hidden.Width}, FC {n.Classes}" : $"FC {n.Classes}");
-        var head = plan.Head is { } h
-            ? new[] { last, $"Conv{h.Spatial.Kernel}x{h.Spatial.Kernel}, pooling, {classifier}", Size(h.InputSize), Literal.Of(h.OutputChannels), "1" }
-            : new[] { last, $"pooling, {classifier}", Size(plan.Units[plan.Units.Count - 1].OutputSize), Literal.Of(plan.FeatureChannels), "1" };
-        var rows = new[] { new[] { "stage", "operator", "input", "channels", "layers" } }
-            .Concat(new[] { new[] { "0", $"Conv{stem.Kernel}x{stem.Kernel}, stride {stem.Stride}", Size(stem.InputSize), Literal.Of(stem.OutputChannels), "1" } })
-            .Concat(n.Stages.Select(s => new[]
-            {
-                Literal.Of(s.Index),
-                $"{Operator(s)}, {Kernel(n.Blocks(s).First())}, stride {s.Stride}" + (s.SeRatio > 0 ? $", SE {Literal.Of(s.SeRatio)}" : ""),
-                Size(n.Blocks(s).First().InputSize),
-                Literal.Of(s.Channels),
-                Literal.Of(s.Repeats),
-            }))
-            .Concat(new[] { head })
-            .ToList();
-        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows)
+        foreach (var line in StageTable.Lines(n))
         {
-            var cells = row.Select((cell, c) => c >= 3 ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]));
-            w.Line("/// " + Literal.Xml(string.Join("  ", cells).TrimEnd()));
+            w.Line("/// " + Literal.Xml(line));
         }
         w.Line("/// </code>")
-         .Line($"/// BatchNorm eps {Literal.Of(plan.Norm.Eps)}, momentum {Literal.Of(plan.Norm.Momentum)}; dropout {Literal.Of(plan.Dropout)}; stochastic depth up to {Literal.Of(plan.StochasticDepth)}"
-               + (plan.Padding == Padding.Same ? "; TensorFlow 'same' padding." : "."));
-        if (n.Phi is { } phi)
+         .Line("/// " + StageTable.Settings(n.Plan));
+        if (StageTable.Scaling(n) is { } scaling)
         {
-            w.Line($"/// Compound scaling phi = {Literal.Of(phi)}: FLOPs ×{Ratio(n.RequestedFlopsRatio)} of the baseline requested ((alpha·beta²·gamma²)^phi), ×{Ratio(n.RealisedFlopsRatio)} realised after rounding.");
+            w.Line("/// " + scaling);
         }
         w.Line("/// </remarks>");
     }
 
-    private static string Size(int size) => $"{Literal.Of(size)}×{Literal.Of(size)}";
-
-    private static string Ratio(double? ratio) => (ratio ?? 0).ToString("F3", CultureInfo.InvariantCulture);
-
-    private static string Operator(ResolvedStage s) => s.Kind switch
-    {
-        BlockKind.MBConv => $"MBConv{Literal.Of(s.Expansion).Replace(".0", "")}",
-        BlockKind.DepthwiseSeparable => "DSConv",
-        BlockKind.Fused => $"FusedMBConv{Literal.Of(s.Expansion).Replace(".0", "")}",
-        BlockKind.UniversalInvertedResidual => $"UIR{Literal.Of(s.Expansion).Replace(".0", "")}",
-        _ => $"EdgeResidual{Literal.Of(s.Expansion).Replace(".0", "")}",
-    };
-
-    /// <summary><c>k3x3</c>, a mixed convolution's kernels (<c>k3.5.7</c>), or a universal inverted residual's (<c>a3 k5 p0</c>).</summary>
-    private static string Kernel(PlanUnit block)
-    {
-        var conv = block.Spatial;
-        if (block.Kind == UnitKind.UniversalInvertedResidual)
-        {
-            var (start, middle, end) = block.DepthwiseKernels;
-            return $"a{Literal.Of(start)} k{Literal.Of(middle)} p{Literal.Of(end)}";
-        }
-        return conv.IsMixed ? "k" + string.Join(".", conv.Kernels.Select(k => Literal.Of(k))) : $"k{Literal.Of(conv.Kernel)}x{Literal.Of(conv.Kernel)}";
-    }
+    private static string Size(int size) => StageTable.Size(size);
 
     private static void WriteConstants(CodeWriter w, ResolvedNetwork n)
     {
@@ -193,7 +149,7 @@ public static class ModelEmitter
             }
             foreach (var b in n.Blocks(stage))
             {
-                w.Line($"        // {b.Path}: {Widths(b)}, {Size(b.InputSize)} -> {Size(b.OutputSize)}{(b.Residual ? ", residual" : "")}")
+                w.Line($"        // {b.Path}: {StageTable.Describe(b)}")
                  .Line($"        .{Block(b)}");
             }
         }
@@ -227,10 +183,6 @@ public static class ModelEmitter
     }
 
     private static string Act(Activation activation) => $"{Alias}::Activation.{activation}";
-
-    private static string Widths(PlanUnit b) => b.Expands
-        ? $"{Literal.Of(b.InputChannels)} -> {Literal.Of(b.ExpandedChannels)} -> {Literal.Of(b.OutputChannels)}"
-        : $"{Literal.Of(b.InputChannels)} -> {Literal.Of(b.OutputChannels)}";
 
     /// <summary>The builder call that makes <paramref name="b"/> again.</summary>
     private static string Block(PlanUnit b)

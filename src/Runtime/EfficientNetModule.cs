@@ -99,9 +99,7 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
         nn.Module<Tensor, Tensor> Unit(PlanUnit u) => u.IsBare
             ? Blocks.LayerModules.Create(u.Layers[0], plan.Norm, device)
             : new Blocks.ResidualBlock(u, plan.Norm, u.DropPath!.Value.Rate(stochasticDepth), device);
-        var children = plan.Units.GroupBy(u => u.FeatureChild).Select(child => child.First().IsFeaturesChild
-            ? Unit(child.Single())
-            : nn.Sequential(child.Select(Unit).ToList()));
+        var children = plan.FeatureChildren().Select(child => child.IsStage ? nn.Sequential(child.Units.Select(Unit).ToList()) : Unit(child.Units.Single()));
         return nn.Sequential(children.ToList());
     }
 

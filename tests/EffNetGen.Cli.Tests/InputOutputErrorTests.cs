@@ -89,6 +89,6 @@ public class InputOutputErrorTests
         var (exitCode, _, error) = CliRunner.Run("generate", CliRunner.ShippedSpec, "-o", file);
 
         Assert.Equal(1, exitCode);
-        Assert.Equal($"error: {file} is a file; --output names the folder to write the .g.cs files to", error.Trim());
+        Assert.Equal($"error: {file} is a file; --output names the folder to write the generated files to", error.Trim());
     }
 }

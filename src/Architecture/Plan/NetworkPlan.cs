@@ -10,6 +10,9 @@ namespace EffNetGen.Architecture;
 /// </summary>
 public sealed record HiddenLayer(int Width, Activation Activation, bool Norm = false);
 
+/// <summary>A child of a plan's <c>features</c>: one unit, or (<paramref name="IsStage"/>) a stage's blocks in a <c>Sequential</c>.</summary>
+public sealed record FeatureChild(EquatableArray<PlanUnit> Units, bool IsStage);
+
 /// <summary>A multi-scale feature map: the <c>features</c> child that produces it (<c>features.{Index}</c>), its stride and its channels.</summary>
 public readonly record struct FeatureLevel(int Index, int Stride, int Channels);
 
@@ -65,6 +68,13 @@ public sealed record NetworkPlan(
 
     /// <summary>The blocks of stage <paramref name="stage"/> (1-based).</summary>
     public IEnumerable<PlanUnit> Blocks(int stage) => Units.Where(u => u.IsBlock && u.Stage == stage);
+
+    /// <summary>
+    /// The children of <c>features</c>, in order: a unit of its own (<c>features.{n}</c>: the stem, the head, a flat
+    /// layout's block), or a stage's blocks (<c>features.{n}.{i}</c>), which are built into one <c>Sequential</c>.
+    /// </summary>
+    public IEnumerable<FeatureChild> FeatureChildren() =>
+        Units.GroupBy(u => u.FeatureChild).Select(child => new FeatureChild(child.ToEquatableArray(), !child.First().IsFeaturesChild));
 
     /// <summary>The stem unit.</summary>
     public PlanUnit Stem => Units[0];
