@@ -10,6 +10,7 @@ using EffNetGen.Formats.Safetensors;
 using EffNetGen.Runtime.Weights;
 using EffNetGen.Tests.Shared;
 using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime.Tests.PyTorch;
@@ -19,7 +20,7 @@ namespace EffNetGen.Runtime.Tests.PyTorch;
 /// keys and shapes, logits for the same safetensors, and a two-process DDP run whose checkpoint comes back to C#.
 /// </summary>
 [Collection(Training.SequentialRandomCollection.Name)] // seeds libtorch's global generator: the same weights in every run
-public class PyTorchTargetTests(PyTorchModules modules) : IClassFixture<PyTorchModules>
+public class PyTorchTargetTests(PyTorchModules modules, ITestOutputHelper log) : IClassFixture<PyTorchModules>
 {
     /// <summary>
     /// Every shipped variant small enough to build quickly, and one of each kind of layer: V1, TF 'same' padding, Lite,
@@ -53,6 +54,34 @@ public class PyTorchTargetTests(PyTorchModules modules) : IClassFixture<PyTorchM
                 Assert.Equal(expected, actual);
                 Assert.Equal(model.parameters().Sum(p => p.numel()), python.GetProperty("parameters").GetInt64());
                 Assert.Equal(EffNetModels.Find(name)!.ParameterCount, python.GetProperty("parameters").GetInt64());
+                AssertSameInitialisation(name, model, python.GetProperty("init"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// torchvision's initialisation on both sides: constant tensors (BatchNorm, biases, running statistics) equal, random
+    /// ones (kaiming-normal fan-out convolutions, uniform linear layers) with standard deviations that agree within sampling
+    /// error (at most 31 %, for the smallest tensors compared; a fan-in kaiming is off by a factor of 2 or more).
+    /// </summary>
+    private static void AssertSameInitialisation(string name, EfficientNetModule model, JsonElement python)
+    {
+        using var noGrad = no_grad();
+        foreach (var (key, tensor) in model.state_dict().Where(p => p.Value.is_floating_point() && p.Value.numel() > 0))
+        {
+            var statistics = python.GetProperty(key);
+            var (min, max, std) = (statistics[0].GetDouble(), statistics[1].GetDouble(), statistics[2].GetDouble());
+            var expectedStd = tensor.numel() > 1 ? tensor.to(ScalarType.Float64).std().item<double>() : 0.0;
+            if (expectedStd == 0)
+            {
+                var value = tensor.flatten()[0].item<float>();
+                Assert.True(min == value && max == value, $"{name} {key}: {value} in C#, from {min} to {max} in Python");
+            }
+            else if (tensor.numel() >= 256)
+            {
+                // Two independent estimates of the same deviation differ by about 1/√n relatively; allow 5 of those.
+                var tolerance = 5 / Math.Sqrt(tensor.numel());
+                Assert.True(Math.Abs(std / expectedStd - 1) < tolerance, $"{name} {key}: initial std {expectedStd} in C#, {std} in Python (tolerance {tolerance:P0})");
             }
         }
     }
@@ -71,7 +100,8 @@ public class PyTorchTargetTests(PyTorchModules modules) : IClassFixture<PyTorchM
         using var folder = new TempDirectory();
         var weights = folder.PathOf("weights.safetensors");
         SafetensorsWriter.Write(weights, model.state_dict());
-        using var input = randn(2, 3, size + 1, size + 1); // an odd size: 'same' padding differs from symmetric on every strided layer
+        // The variant's own (even) size: TF 'same' padding then puts an odd pixel bottom/right on every strided layer.
+        using var input = randn(2, 3, size, size);
 
         var (python32, python64) = PythonLogits(name, model.ClassCount, weights, input, folder);
 
@@ -80,6 +110,7 @@ public class PyTorchTargetTests(PyTorchModules modules) : IClassFixture<PyTorchM
         model.to(ScalarType.Float64);
         using var logits64 = model.call(input.to(ScalarType.Float64));
         var (single, dbl, precision) = (RelativeError.Of(python32, logits32), RelativeError.Of(python64, logits64), RelativeError.Of(logits32, logits64));
+        log.WriteLine($"{name} at {size} px, PyTorch {modules.TorchVersion} vs TorchSharp, relative L2: float32 {single:E1}, float64 {dbl:E1}; TorchSharp float32 vs float64 {precision:E1}");
         Assert.True(single < 1e-4, $"{name}: PyTorch's float32 logits are {single} (relative L2) from TorchSharp's");
         Assert.True(dbl < 1e-10, $"{name}: PyTorch's float64 logits are {dbl} (relative L2) from TorchSharp's");
         Assert.True(precision < 1e-4, $"{name}: TorchSharp's float32 logits are {precision} (relative L2) from its float64 ones");
@@ -92,7 +123,7 @@ public class PyTorchTargetTests(PyTorchModules modules) : IClassFixture<PyTorchM
     {
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf("b0.safetensors");
-        var log = modules.Run(PyTorchModules.Python, new[]
+        var training = modules.Run(PyTorchModules.Python, new[]
         {
             // torch 1.13's launcher cannot parse its own default "--redirects 0 --tee 0" on Python 3.11 (IntFlag no longer
             // iterates NONE), Debian 12's pairing; stdout to a log file and teed back parses.
@@ -104,7 +135,7 @@ public class PyTorchTargetTests(PyTorchModules modules) : IClassFixture<PyTorchM
         });
 
         // Each process hashes its own parameters after every step: DDP's averaged gradients must keep them bit-identical.
-        var digests = Regex.Matches(log, @"step (\d+) rank (\d) weights sha256 ([0-9a-f]{64})")
+        var digests = Regex.Matches(training, @"step (\d+) rank (\d) weights sha256 ([0-9a-f]{64})")
             .Select(m => (Step: int.Parse(m.Groups[1].Value), Rank: int.Parse(m.Groups[2].Value), Digest: m.Groups[3].Value))
             .ToList();
         Assert.Equal(8, digests.Count);
@@ -112,7 +143,7 @@ public class PyTorchTargetTests(PyTorchModules modules) : IClassFixture<PyTorchM
         {
             var ranks = digests.Where(d => d.Step == step).OrderBy(d => d.Rank).ToList();
             Assert.Equal(new[] { 0, 1 }, ranks.Select(d => d.Rank));
-            Assert.True(ranks[0].Digest == ranks[1].Digest, $"step {step}: the two processes' weights differ\n{log}");
+            Assert.True(ranks[0].Digest == ranks[1].Digest, $"step {step}: the two processes' weights differ\n{training}");
         }
         // The recipe's warm-up starts at learning rate 0; after that every step changes the weights.
         Assert.Equal(3, digests.Where(d => d.Step >= 2).Select(d => d.Digest).Distinct().Count());
@@ -128,6 +159,7 @@ public class PyTorchTargetTests(PyTorchModules modules) : IClassFixture<PyTorchM
         using var noGrad = no_grad();
         using var logits = model.call(input);
         var relative = RelativeError.Of(python32, logits);
+        log.WriteLine($"DDP checkpoint, PyTorch vs TorchSharp float32 logits at 64 px, relative L2: {relative:E1}");
         Assert.True(relative < 1e-4, $"the DDP checkpoint's logits: PyTorch and TorchSharp are {relative} (relative L2) apart");
     }
 

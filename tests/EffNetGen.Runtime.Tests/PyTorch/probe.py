@@ -1,6 +1,7 @@
 """What the C# tests ask of a generated PyTorch spec module (test code; run by PyTorchModules.cs).
 
-    probe.py describe MODULE.py OUT.json NAME...        parameter count and state_dict (key, shape) list of each model
+    probe.py describe MODULE.py OUT.json NAME...
+        parameter count, state_dict (key, shape) list and each tensor's initial minimum, maximum and std, per model
     probe.py logits MODULE.py NAME CLASSES WEIGHTS INPUT OUT
         loads WEIGHTS with the module's load_weights, runs INPUT's tensor "input" in eval mode in float32 and float64,
         writes the logits to OUT as "float32" and "float64" with the module's save_safetensors
@@ -29,6 +30,12 @@ def describe(module_path, out, *names):
         result[name] = {
             "parameters": sum(p.numel() for p in model.parameters()),
             "state": [[key, list(value.shape)] for key, value in model.state_dict().items()],
+            # The initialisation, per floating-point tensor: minimum, maximum, standard deviation.
+            "init": {
+                key: [value.min().item(), value.max().item(), value.double().std().item() if value.numel() > 1 else 0.0]
+                for key, value in model.state_dict().items()
+                if value.is_floating_point() and value.numel() > 0
+            },
         }
     with open(out, "w") as file:
         json.dump(result, file)
