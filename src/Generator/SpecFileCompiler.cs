@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using EffNetGen.CodeGen;
@@ -25,11 +24,7 @@ public static class SpecFileCompiler
         string? Property(string name) =>
             options.TryGetValue("build_property." + name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
         var emitRegistry = !bool.TryParse(Property("EffNetGenRegistry"), out var registry) || registry;
-        var budget = new Budget(
-            long.TryParse(Property("EffNetGenMaxParameters"), NumberStyles.None, CultureInfo.InvariantCulture, out var parameters) && parameters > 0
-                ? parameters : Budget.Default.MaxParameters,
-            int.TryParse(Property("EffNetGenMaxBlocks"), NumberStyles.None, CultureInfo.InvariantCulture, out var blocks) && blocks > 0
-                ? blocks : Budget.Default.MaxBlocks);
+        var budget = Budget.FromProperties(Property("EffNetGenMaxParameters"), Property("EffNetGenMaxBlocks"));
         return new GeneratorOptions(Property("EffNetGenNamespace") ?? Property("RootNamespace") ?? GeneratedModel.DefaultNamespace, emitRegistry, budget);
     }
 

@@ -1,4 +1,6 @@
+using System;
 using System.IO;
+using System.Linq;
 using EffNetGen.Tests.Shared;
 
 namespace EffNetGen.Package.Tests;
@@ -20,11 +22,18 @@ public class ConsumerTests(PackedFeed feed)
             Console.WriteLine($"constant={EfficientNetB0.ParameterCount} counted={counted} registry={EffNetModels.All.Count}");
             """);
 
-        var output = ProcessRunner.Succeed("dotnet", "run", app);
+        var output = ProcessRunner.Succeed("dotnet", "run -p:EffNetGenPyTorch=true", app);
 
         // The spec was picked up without any project edit (buildTransitive AdditionalFiles), the class
         // landed in the project's RootNamespace, and TorchSharp's native library loaded on this host.
         Assert.Contains("constant=5288548 counted=5288548 registry=10", output);
+        // EffNetGenPyTorch: the package's MSBuild task wrote what `effnet generate --target pytorch` writes, beside the assembly.
+        var written = Path.Combine(app, "bin", "Debug", "net10.0", "pytorch");
+        using var expected = new TempDirectory();
+        var cli = Repository.PathOf("src", "Cli", "bin", Repository.Configuration, "net8.0", "effnet.dll");
+        ProcessRunner.Succeed("dotnet", $"\"{cli}\" generate efficientnet.effnet -o \"{expected.Path}\" --target pytorch", app);
+        Assert.Equal(new[] { "efficientnet.py", "effnet_train.py" }, Directory.GetFiles(written).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.All(Directory.GetFiles(written), f => Assert.Equal(File.ReadAllText(Path.Combine(expected.Path, Path.GetFileName(f))), File.ReadAllText(f)));
     }
 
     [Fact]

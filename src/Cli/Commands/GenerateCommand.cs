@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using EffNetGen.CodeGen;
 using EffNetGen.CodeGen.PyTorch;
+using EffNetGen.Dsl.Resolution;
 
 namespace EffNetGen.Cli.Commands;
 
@@ -63,8 +64,10 @@ internal static class GenerateCommand
             }
             if (targets.Contains("pytorch"))
             {
-                if (PythonModules(specs, error) is not { } modules)
+                var (modules, clash) = PyTorchEmitter.Files(specs.Select(s => (s.Path, (IReadOnlyList<ResolvedNetwork>)s.Compilation.Networks)));
+                if (clash is not null)
                 {
+                    error.WriteLine("error: " + clash);
                     return EffNetCli.Failure;
                 }
                 written.AddRange(modules);
@@ -93,25 +96,5 @@ internal static class GenerateCommand
             return EffNetCli.Success;
         });
         return command;
-    }
-
-    /// <summary>
-    /// One Python module per spec that has variants, named after the spec file, and the training entry point; null
-    /// after writing an error when two specs would write the same module.
-    /// </summary>
-    private static List<(string Name, string Source)>? PythonModules(IReadOnlyList<LoadedSpec> specs, TextWriter error)
-    {
-        var withVariants = specs.Where(s => s.Compilation.Networks.Count > 0).ToList();
-        // Case-insensitive: the files may land on a case-insensitive file system.
-        var clash = withVariants.GroupBy(s => PyTorchEmitter.ModuleName(s.Path), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (clash is not null)
-        {
-            error.WriteLine($"error: {string.Join(" and ", clash.Select(s => s.Path))} would all be written as the Python module {clash.Key}.py; rename all but one");
-            return null;
-        }
-        return withVariants
-            .Select(s => (PyTorchEmitter.ModuleName(s.Path) + ".py", PyTorchEmitter.Emit(s.Path, s.Compilation.Networks)))
-            .Append((PyTorchEmitter.TrainScriptName, PyTorchEmitter.TrainScript()))
-            .ToList();
     }
 }

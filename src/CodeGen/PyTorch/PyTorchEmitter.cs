@@ -42,8 +42,25 @@ public static class PyTorchEmitter
     /// <summary>The Python class name of <paramref name="network"/>: the C# class name, unless Python reserves it.</summary>
     public static string ClassName(ResolvedNetwork network) => Reserved.Contains(network.ClassName) ? network.ClassName + "_" : network.ClassName;
 
-    /// <summary>The training entry point's source (the same for every spec).</summary>
-    public static string TrainScript() => Resource(TrainScriptName);
+    /// <summary>
+    /// What the PyTorch target writes for <paramref name="specs"/> (compiled without errors): one module per spec that
+    /// has variants, named after the spec file, and the training entry point, as (file name, source); or, when two
+    /// specs would write the same module, no files and why.
+    /// </summary>
+    public static (IReadOnlyList<(string Name, string Source)> Files, string? Error) Files(IEnumerable<(string SpecPath, IReadOnlyList<ResolvedNetwork> Networks)> specs)
+    {
+        var withVariants = specs.Where(s => s.Networks.Count > 0).ToList();
+        // Ignoring case: the files may land on a case-insensitive file system.
+        var clash = withVariants.GroupBy(s => ModuleName(s.SpecPath), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
+        {
+            return (Array.Empty<(string, string)>(),
+                $"{string.Join(" and ", clash.Select(s => s.SpecPath))} would all be written as the Python module {clash.Key}.py; rename all but one");
+        }
+        var files = withVariants.Select(s => (ModuleName(s.SpecPath) + ".py", Emit(s.SpecPath, s.Networks))).ToList();
+        files.Add((TrainScriptName, Resource(TrainScriptName)));
+        return (files, null);
+    }
 
     /// <summary>The Python source for the variants of the spec at <paramref name="specPath"/> (always '\n' line endings).</summary>
     public static string Emit(string specPath, IReadOnlyList<ResolvedNetwork> networks)
