@@ -248,7 +248,9 @@ def main():
         spec.save_safetensors(model.state_dict(), arguments.output, dict(metadata, step=str(step)))
         if average:
             stem = arguments.output[: -len(".safetensors")] if arguments.output.endswith(".safetensors") else arguments.output
-            spec.save_safetensors(average.average, stem + ".ema.safetensors", dict(metadata, step=str(step), ema=str(recipe.ema)))
+            # The averaged floating-point tensors over the model's own (BatchNorm's num_batches_tracked): a complete state_dict.
+            averaged = dict(model.state_dict(), **average.average)
+            spec.save_safetensors(averaged, stem + ".ema.safetensors", dict(metadata, step=str(step), ema=str(recipe.ema)))
 
     if rank == 0:
         print(f"{model_class.MODEL_NAME}: {world} process(es) on {device.type}, {global_batch} images per step, "

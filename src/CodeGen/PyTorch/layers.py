@@ -413,7 +413,7 @@ def load_safetensors(path: str) -> Tuple[Dict[str, torch.Tensor], Dict[str, str]
 def load_weights(model: nn.Module, path: str) -> Dict[str, str]:
     """Loads a safetensors checkpoint into `model`, every tensor checked first; returns the file's metadata.
 
-    BatchNorm's num_batches_tracked may be absent (EffNetGen's C# models do not save it).
+    BatchNorm's num_batches_tracked may be absent: it changes nothing the model computes.
     """
     tensors, metadata = load_safetensors(path)
     expected = model.state_dict()
