@@ -33,9 +33,11 @@ public sealed class GeneratePyTorch : Task
     /// <summary><c>EffNetGenMaxBlocks</c>, as the generator reads it.</summary>
     public string? MaxBlocks { get; set; }
 
-    /// <summary>The files written or already up to date.</summary>
+    /// <summary>The files written or already up to date (for <c>FileWrites</c>: <c>dotnet clean</c> removes them).</summary>
     [Output]
     public ITaskItem[] Files { get; private set; } = Array.Empty<ITaskItem>();
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <inheritdoc />
     public override bool Execute()
@@ -44,17 +46,22 @@ public sealed class GeneratePyTorch : Task
         var compiled = new List<(string, IReadOnlyList<ResolvedNetwork>)>();
         foreach (var path in Specs.Select(s => s.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal))
         {
-            string text;
+            SpecCompilation compilation;
             try
             {
-                text = File.ReadAllText(path, Encoding.UTF8);
+                compilation = SpecCompiler.Compile(File.ReadAllText(path, StrictUtf8), budget);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
             {
                 Log.LogError(null, null, null, path, 0, 0, 0, 0, $"cannot read the spec: {e.Message}");
                 continue;
             }
-            var compilation = SpecCompiler.Compile(text, budget);
+            catch (Exception e)
+            {
+                // As the generator reports a DSL failure (EFF0099), never a task crash.
+                Log.LogError(null, DiagnosticCatalog.InternalError.Id, null, path, 1, 1, 1, 1, $"{e.GetType().Name}: {e.Message}");
+                continue;
+            }
             foreach (var d in compilation.Diagnostics.Where(d => d.Severity == Severity.Error))
             {
                 Log.LogError(null, d.Id, null, path, d.Span.Line, d.Span.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);

@@ -93,6 +93,33 @@ public class GeneratePyTorchTests
     }
 
     [Fact]
+    public void The_target_option_may_come_before_the_specs()
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, _, error) = CliRunner.Run("generate", "-o", temp.Path, "-t", "pytorch", CliRunner.ShippedSpec);
+
+        Assert.True(exitCode == 0, error);
+        Assert.True(File.Exists(temp.PathOf("efficientnet.py")));
+    }
+
+    [Theory]
+    [InlineData("typing.effnet", "typing_.py")] // would shadow the standard library's typing for every module in the folder
+    [InlineData("Torch.effnet", "Torch_.py")] // torch, on a case-insensitive file system
+    [InlineData("Effnet_Train.effnet", "Effnet_Train_.py")] // the training entry point, likewise
+    [InlineData("2024-models.effnet", "_2024_models.py")]
+    public void A_module_is_never_named_like_one_it_would_shadow(string spec, string module)
+    {
+        using var temp = new TempDirectory();
+        File.Copy(CliRunner.ShippedSpec, temp.PathOf(spec));
+
+        var (exitCode, _, error) = CliRunner.Run("generate", temp.PathOf(spec), "-o", temp.PathOf("out"), "-t", "pytorch");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(new[] { "effnet_train.py", module }, Directory.GetFiles(temp.PathOf("out")).Select(Path.GetFileName).Order(StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void An_unknown_target_is_refused()
     {
         using var temp = new TempDirectory();

@@ -33,7 +33,6 @@ internal static class GenerateCommand
         {
             Description = "What to generate: csharp (the source generator's .g.cs files), pytorch (a .py module per spec and effnet_train.py), or both (repeat the option).",
             DefaultValueFactory = _ => new[] { "csharp" },
-            AllowMultipleArgumentsPerToken = true,
         };
         target.AcceptOnlyFromAmong(Targets);
         var command = new Command("generate", "Write the C# the EffNetGen source generator emits, or the same models as PyTorch modules.")

@@ -155,8 +155,8 @@ def parse_arguments():
     parser.add_argument("--num-classes", type=int, help="classifier outputs (default: the data's classes, else the spec's)")
     parser.add_argument("--resolution", type=int, help="training image size (default: the variant's)")
     parser.add_argument("--batch-size", type=int, default=32, help="images per process and step (default 32)")
-    parser.add_argument("--epochs", type=int, help="epochs (default: the recipe's)")
-    parser.add_argument("--steps", type=int, help="stop after this many steps")
+    parser.add_argument("--epochs", type=int, help="epochs (default: the recipe's, or as many as --steps takes)")
+    parser.add_argument("--steps", type=int, help="stop after this many steps (with --epochs: whichever comes first)")
     parser.add_argument("--lr", type=float, help="learning rate for the global batch (default: the recipe's, scaled to it)")
     parser.add_argument("--weights", help="a safetensors checkpoint to start from (same variant and classes)")
     parser.add_argument("--checkpoint-every", type=int, metavar="STEPS", help="also write --output every STEPS steps")
@@ -171,6 +171,10 @@ def parse_arguments():
         value = getattr(arguments, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, not {value}")
+    if arguments.sync_bn and (arguments.cpu or not torch.cuda.is_available()):
+        parser.error("--sync-bn needs CUDA: PyTorch's SyncBatchNorm has no CPU kernel")
+    if arguments.weights and not os.path.isfile(arguments.weights):
+        parser.error(f"--weights: {arguments.weights}: no such file")
     if arguments.lr is not None and not (math.isfinite(arguments.lr) and arguments.lr > 0):
         parser.error(f"--lr must be a positive number, not {arguments.lr}")
     folder = os.path.dirname(os.path.abspath(arguments.output))
@@ -208,10 +212,13 @@ def main():
     torch.manual_seed(arguments.seed)  # the same initial weights in every process (DDP also broadcasts rank 0's)
     model = model_class(num_classes=classes)
     if arguments.weights:
-        spec.load_weights(model, arguments.weights)
+        try:
+            spec.load_weights(model, arguments.weights)
+        except (OSError, ValueError) as error:
+            sys.exit(f"error: --weights: {error}")
     if recipe:
         for module in model.modules():
-            if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            if isinstance(module, nn.BatchNorm2d):  # the feature extractor's, as EffNetGen's C# trainer sets them
                 module.momentum = 1.0 - recipe.norm_momentum  # the recipe's is TensorFlow's convention
     model.to(device)
     if arguments.sync_bn:
@@ -233,7 +240,8 @@ def main():
         optimizer = RMSpropTF(groups, base, recipe.decay, recipe.momentum, recipe.eps)
     else:
         optimizer = torch.optim.SGD(groups, base, momentum=recipe.momentum if recipe else 0.9)
-    epochs = arguments.epochs or (recipe.epochs if recipe else 1)
+    # --steps alone runs that many steps (as many epochs as they take); with --epochs, whichever ends first.
+    epochs = arguments.epochs or (math.ceil(arguments.steps / len(loader)) if arguments.steps else recipe.epochs if recipe else 1)
     total = min(arguments.steps, epochs * len(loader)) if arguments.steps else epochs * len(loader)
     warmup, decay, decay_steps = (recipe.warmup_epochs, recipe.lr_decay, recipe.decay_epochs) if recipe else (0.0, 1.0, 1.0)
     smoothing = recipe.label_smoothing if recipe else 0.0

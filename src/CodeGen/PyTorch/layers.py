@@ -378,6 +378,10 @@ def save_safetensors(tensors: Dict[str, torch.Tensor], path: str, metadata: Opti
                     file.write(ctypes.string_at(tensor.data_ptr(), tensor.numel() * tensor.element_size()))
             file.flush()
             os.fsync(file.fileno())
+        # mkstemp creates the file private (0600); give it the mode a plain open() would, so other accounts can serve it.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -386,27 +390,39 @@ def save_safetensors(tensors: Dict[str, torch.Tensor], path: str, metadata: Opti
 
 
 def load_safetensors(path: str) -> Tuple[Dict[str, torch.Tensor], Dict[str, str]]:
-    """The tensors and the metadata strings of the safetensors file at `path`."""
+    """The tensors and the metadata strings of the safetensors file at `path`; ValueError naming the file and the
+    tensor for anything malformed."""
     with open(path, "rb") as file:
         data = file.read()
     if len(data) < 8:
         raise ValueError(f"{path}: not a safetensors file ({len(data)} bytes)")
     (length,) = struct.unpack("<Q", data[:8])
     if length > len(data) - 8:
-        raise ValueError(f"{path}: the header length {length} exceeds the file ({len(data)} bytes)")
-    header = json.loads(data[8 : 8 + length].decode("utf-8"))
-    metadata = header.pop("__metadata__", {}) or {}
+        raise ValueError(f"{path}: not a safetensors file (its header length {length} exceeds the file)")
+    try:
+        header = json.loads(data[8 : 8 + length].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{path}: the safetensors header is not JSON: {error}") from None
+    if not isinstance(header, dict):
+        raise ValueError(f"{path}: the safetensors header is not a JSON object")
+    metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise ValueError(f"{path}: __metadata__ must map strings to strings")
     dtypes = {code: dtype for dtype, code in _DTYPES.items()}
+    size = len(data) - 8 - length
     tensors = {}
     for name, entry in header.items():
-        if entry["dtype"] not in dtypes:
-            raise ValueError(f"{path}: {name} has dtype {entry['dtype']}, which this reader does not know")
-        begin, end = (8 + length + offset for offset in entry["data_offsets"])
-        dtype, shape = dtypes[entry["dtype"]], entry["shape"]
+        try:
+            dtype, shape, (begin, end) = dtypes[entry["dtype"]], [int(d) for d in entry["shape"]], entry["data_offsets"]
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"{path}: {name}: an entry needs a known dtype ({', '.join(dtypes)}), a shape and two data_offsets, not {entry!r}") from None
+        if any(d < 0 for d in shape) or not (isinstance(begin, int) and isinstance(end, int) and 0 <= begin <= end <= size):
+            raise ValueError(f"{path}: {name}: shape {shape} or data_offsets [{begin}, {end}] outside the {size} data bytes")
         expected = math.prod(shape) * torch.empty((), dtype=dtype).element_size()
-        if end - begin != expected or end > len(data):
+        if end - begin != expected:
             raise ValueError(f"{path}: {name} {shape} {entry['dtype']} needs {expected} bytes, its offsets give {end - begin}")
-        tensors[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype).reshape(shape) if expected else torch.empty(shape, dtype=dtype)
+        start = 8 + length + begin
+        tensors[name] = torch.frombuffer(bytearray(data[start : start + expected]), dtype=dtype).reshape(shape) if expected else torch.empty(shape, dtype=dtype)
     return tensors, metadata
 
 

@@ -86,11 +86,16 @@ public class PyTorchTargetTests(PyTorchModules modules, ITestOutputHelper log) :
         }
     }
 
-    // V1 with symmetric padding, TensorFlow 'same' padding, V2 (fused blocks, 384 px).
+    // V1 with symmetric padding, TensorFlow 'same' padding, V2 (fused blocks, 384 px), and the other layers' forward:
+    // mixed convolutions, the hard-sigmoid gate and a flat layout with a hidden classifier layer, universal blocks with a
+    // normalised hidden layer.
     [Theory]
     [InlineData("efficientnet_b0")]
     [InlineData("tf_efficientnet_b0")]
     [InlineData("efficientnet_v2_s")]
+    [InlineData("mixnet_s")]
+    [InlineData("mobilenet_v3_large")]
+    [InlineData("mobilenetv4_conv_small")]
     public void The_same_safetensors_give_PyTorch_and_TorchSharp_the_same_logits(string name)
     {
         manual_seed(20);
