@@ -24,12 +24,40 @@ namespace EffNetGen.FineTune;
 internal sealed record FineTuneJob(
     string Folder, string Model, string? Weights, int Epochs, int Batch, double? LearningRate, int? Resolution, bool TrainBackbone, int Seed, string Output, string? Checkpoint)
 {
-    public int Run(IAnsiConsole console)
+    /// <summary>
+    /// Every option checked before any work (issue 21: D4, D9, M7): a run must not train for an hour and then find it
+    /// cannot write its result, or write weights that are all NaN.
+    /// </summary>
+    private void Validate()
     {
         if (Epochs < 1 || Batch < 1)
         {
             throw new ArgumentException("--epochs and --batch must be at least 1");
         }
+        if (Resolution is < 8 or > 4096)
+        {
+            throw new ArgumentException($"--resolution must be from 8 to 4096 pixels, not {Resolution}");
+        }
+        if (LearningRate is { } rate && !(double.IsFinite(rate) && rate > 0))
+        {
+            throw new ArgumentException($"--lr must be a positive number, not {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+        foreach (var (option, path) in new[] { ("--output", Output), ("--checkpoint", Checkpoint) })
+        {
+            if (path is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
+            {
+                throw new ArgumentException($"{option}: the folder {Path.GetDirectoryName(Path.GetFullPath(path))} does not exist");
+            }
+            if (path is not null && Directory.Exists(path))
+            {
+                throw new ArgumentException($"{option}: {path} is a folder; name the file to write");
+            }
+        }
+    }
+
+    public int Run(IAnsiConsole console)
+    {
+        Validate();
         var info = EffNetModels.Find(Model) ?? throw new ArgumentException($"no model named '{Model}'; available: {string.Join(", ", EffNetModels.All.Select(i => i.Name))}");
         var (train, validation) = ImageFolder.Open(Folder).Split(every: 5);
         var settings = info.Preprocess! with { Resolution = Resolution ?? info.Resolution };

@@ -101,8 +101,9 @@ public static class SpecCompiler
                     "none of its blocks keeps stride 1 and the same width (its only block downsamples or changes channels)");
             }
         }
-        var stride = network.Plan.Stem.Spatial.Stride * network.Stages.Aggregate(1, (product, stage) => product * stage.Stride);
-        stride = network.Plan.OutputStride is { } limit ? System.Math.Min(stride, limit) : stride;
+        // Arbitrary precision: 31 stride-2 stages after a stride-2 stem overflow an int to 0 (and a division by zero).
+        var stride = network.Stages.Aggregate(new System.Numerics.BigInteger(network.Plan.Stem.Spatial.Stride), (product, stage) => product * stage.Stride);
+        stride = network.Plan.OutputStride is { } limit ? System.Numerics.BigInteger.Min(stride, limit) : stride;
         if (network.Resolution % stride != 0)
         {
             yield return SpecDiagnostic.Create(DiagnosticCatalog.ResolutionStride, variant.Span, variant.Name,

@@ -47,6 +47,20 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_total_stride_beyond_any_integer_is_reported_not_a_crash()
+    {
+        // Issue 21, D3: a stride-2 stem and 31 stride-2 stages made the total stride an int overflowing to 0, and the
+        // resolution check divided by it (DivideByZeroException; EFF0099 in the generator).
+        var stages = string.Concat(Enumerable.Repeat("  stage mbconv k3 s2 e1 c16 r1\n", 31));
+
+        var result = Compile("  stage mbconv k3 s1 e1 c16 r1 se0.25\n", stages, includeOptIn: true);
+
+        Assert.Single(result.Networks);
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == DiagnosticCatalog.ResolutionStride.Id);
+        Assert.Contains("not a multiple of the network's total stride 4294967296", diagnostic.Message);
+    }
+
+    [Fact]
     public void The_parameter_budget_is_configurable()
     {
         var result = SpecCompiler.Compile(Specs.Read("efficientnet.effnet"), new Budget(MaxParameters: 10_000_000, MaxBlocks: 10_000));

@@ -134,4 +134,26 @@ public class TransferLearningTests
         Assert.StartsWith(folder.PathOf("truncated.dat") + ": cannot load TorchSharp weights:", error.Message);
         Assert.All(other.state_dict(), s => Assert.True(Equal(before[s.Key], s.Value), s.Key));
     }
+
+    [Fact]
+    public void Saving_TorchSharp_dat_files_replaces_the_file_whole_never_in_place()
+    {
+        // Issue 21, D7: SaveTorchSharp wrote in place, so a full disk destroyed the previous file. Now a new file is
+        // renamed over it: a reader that opened the old file still reads the old file, whole.
+        using var folder = new TempDirectory();
+        var path = folder.PathOf("b0.dat");
+        using var first = new EfficientNetB0();
+        first.SaveTorchSharp(path);
+        var old = File.ReadAllBytes(path);
+        using var reader = File.OpenRead(path);
+        using var second = new EfficientNetB0();
+
+        second.SaveTorchSharp(path);
+
+        var seen = new MemoryStream();
+        reader.CopyTo(seen);
+        Assert.Equal(old, seen.ToArray());
+        Assert.NotEqual(old, File.ReadAllBytes(path));
+        Assert.Equal(new[] { "b0.dat" }, folder.Info.GetFiles().Select(f => f.Name));
+    }
 }

@@ -22,6 +22,12 @@ public static class Checkpoint
         var tensors = new Dictionary<string, (SafetensorsFile, SafetensorsEntry)>(StringComparer.Ordinal);
         foreach (var (name, shard) in WeightMap(path))
         {
+            // A shard is a file beside its index (as Hugging Face writes them): a path elsewhere is never opened, so an
+            // index cannot make the loader read, or an error message describe, a file outside its folder.
+            if (shard.Length == 0 || shard is "." or ".." || shard.IndexOfAny(new[] { '/', '\\', '\0' }) >= 0)
+            {
+                throw new WeightFormatException($"{path}: the index puts '{name}' in '{shard}', which is not a file name in the index's folder; refused.");
+            }
             var shardPath = Path.Combine(Path.GetDirectoryName(path) ?? ".", shard);
             if (!shards.TryGetValue(shard, out var file))
             {

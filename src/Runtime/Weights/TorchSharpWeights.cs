@@ -8,8 +8,8 @@ namespace EffNetGen.Runtime.Weights;
 /// <summary>TorchSharp's own <c>.dat</c> format (<c>Module.save</c> / <c>Module.load</c>), loaded atomically.</summary>
 public static class TorchSharpWeights
 {
-    /// <summary>Saves <paramref name="module"/> in TorchSharp's format.</summary>
-    public static void SaveTorchSharp(this nn.Module module, string path) => module.save(path);
+    /// <summary>Saves <paramref name="module"/> in TorchSharp's format, whole or not at all (<see cref="AtomicFile"/>): a failed save keeps the previous file.</summary>
+    public static void SaveTorchSharp(this nn.Module module, string path) => AtomicFile.Replace(path, temporary => module.save(temporary));
 
     /// <summary>
     /// Loads a TorchSharp <c>.dat</c> file. TorchSharp loads tensor by tensor; on any failure the module's previous

@@ -91,6 +91,25 @@ public class ImageFolderFineTuneTests(TrainedTextureModel trained, ITestOutputHe
         Assert.True(accuracy >= 0.9, $"accuracy on unseen images {accuracy:P1}");
     }
 
+    // Issue 21: D4 (--resolution -5 crashed with a stack trace), D9 (an output folder that does not exist failed only
+    // after training), M7 (--lr NaN wrote all-NaN weights with exit code 0). Each is refused before any image is read.
+    [Theory]
+    [InlineData("--resolution -5", "error: --resolution must be from 8 to 4096 pixels, not -5")]
+    [InlineData("--lr NaN", "error: --lr must be a positive number, not NaN")]
+    [InlineData("--lr -0.1", "error: --lr must be a positive number, not -0.1")]
+    [InlineData("-o /nonexistent/dir/x.safetensors", "error: --output: the folder /nonexistent/dir does not exist")]
+    [InlineData("--checkpoint /nonexistent/c.safetensors", "error: --checkpoint: the folder /nonexistent does not exist")]
+    public void Bad_options_are_refused_before_any_work(string options, string message)
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.PathOf("empty")); // no classes: reading it would be an error of its own
+
+        var (exitCode, output) = FineTune($"\"{temp.PathOf("empty")}\" {options}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(message, output.Trim());
+    }
+
     [Fact]
     public void A_folder_without_classes_or_with_a_broken_image_is_an_error_naming_it()
     {

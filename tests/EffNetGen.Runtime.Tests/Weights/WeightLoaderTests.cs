@@ -68,6 +68,33 @@ public class WeightLoaderTests
         AssertSame(weights, model);
     }
 
+    // Issue 21, D8: an index's weight_map pointed anywhere; files outside its folder were opened, and the error leaked
+    // their first 8 bytes and size ("header length 3619251681095544690 exceeds the file (631 bytes)").
+    [Theory]
+    [InlineData("/etc/passwd")]
+    [InlineData("../outside/model-1.safetensors")]
+    [InlineData("sub/model-1.safetensors")]
+    [InlineData("..")]
+    public void A_sharded_index_cannot_reach_outside_its_folder(string shard)
+    {
+        using var folder = new TempDirectory();
+        Directory.CreateDirectory(folder.PathOf("index"));
+        Directory.CreateDirectory(folder.PathOf("outside"));
+        Directory.CreateDirectory(folder.PathOf("index/sub"));
+        var weights = Checkpoint(folder.PathOf("outside/model-1.safetensors"), seed: 1);
+        File.Copy(folder.PathOf("outside/model-1.safetensors"), folder.PathOf("index/sub/model-1.safetensors"));
+        var index = folder.PathOf("index/model.safetensors.index.json");
+        File.WriteAllText(index, "{\"weight_map\":{" + string.Join(",", weights.Keys.Select(n => $"\"{n}\":\"{shard}\"")) + "}}");
+        using var model = new EfficientNetB0();
+        var before = model.state_dict()["features.0.0.weight"].clone();
+
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(index));
+
+        Assert.Contains($"in '{shard}', which is not a file name in the index's folder; refused", error.Message);
+        Assert.DoesNotContain("header length", error.Message);
+        Assert.True(before.eq(model.state_dict()["features.0.0.weight"]).all().item<bool>(), "the model changed");
+    }
+
     [Fact]
     public void Half_precision_checkpoints_are_converted_to_the_models_dtype()
     {
