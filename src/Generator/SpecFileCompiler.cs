@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using EffNetGen.CodeGen;
 using EffNetGen.Dsl;
+using EffNetGen.Dsl.Binding;
 using EffNetGen.Dsl.Diagnostics;
 using EffNetGen.Dsl.Resolution;
 using EffNetGen.Generator.Diagnostics;
@@ -39,6 +40,14 @@ public static class SpecFileCompiler
         {
             // Opt-in checks too: Roslyn reports them only where the project's .editorconfig enables them.
             var compilation = SpecCompiler.Compile(file.Text, options.Budget, includeOptIn: true);
+            // The project's namespace, where a spec names none: one that is not C# would make every class a syntax error.
+            if (compilation.Networks.Any(n => n.Namespace is null) && CSharpNames.NamespaceProblem(options.Namespace) is { } problem)
+            {
+                var invalid = SpecDiagnostic.Create(DiagnosticCatalog.InvalidName, GeneratedSources.FileStart, options.Namespace,
+                    problem + " (the project's EffNetGenNamespace or RootNamespace; or give the spec a namespace statement)");
+                return new SpecFileResult(EquatableArray<GeneratedModel>.Empty,
+                    compilation.Diagnostics.Append(invalid).Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray());
+            }
             var models = GeneratedModel.For(compilation, file.Path, options.Namespace);
             var diagnostics = compilation.Diagnostics.Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray();
             return new SpecFileResult(models, diagnostics);

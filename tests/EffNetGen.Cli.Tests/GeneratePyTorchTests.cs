@@ -119,6 +119,21 @@ public class GeneratePyTorchTests
         Assert.Equal(new[] { "effnet_train.py", module }, Directory.GetFiles(temp.PathOf("out")).Select(Path.GetFileName).Order(StringComparer.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("../../escaped")] // issue 21, D15: the hint name wrote outside -o, exit 0
+    [InlineData("My-App")]
+    [InlineData("EffNetGen.Runtime")]
+    public void A_namespace_that_is_not_usable_is_refused_and_nothing_is_written(string ns)
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, _, error) = CliRunner.Run("generate", CliRunner.ShippedSpec, "-o", temp.PathOf("out/inner"), "--namespace", ns);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"error: --namespace '{ns}' is not usable: ", error);
+        Assert.Empty(temp.Info.GetFileSystemInfos());
+    }
+
     [Fact]
     public void An_unknown_target_is_refused()
     {

@@ -39,6 +39,35 @@ public class BinderTests
         Assert.Contains(result.Diagnostics, d => d.Id == id && d.Span.Line == line && d.Span.Column == column && d.Message.Contains(message));
     }
 
+    // Issue 21, D11: a class named like a member every generated class declares failed with CS0542, and `effnet check`
+    // said "ok"; 17 of 17 names were affected.
+    [Theory]
+    [InlineData("Mac", "s")]
+    [InlineData("Wid", "th")]
+    [InlineData("Train", "ing")]
+    [InlineData("Preprocess", "Settings")]
+    [InlineData("get_", "Blueprint")]
+    public void A_variant_class_named_like_a_generated_member_is_refused(string family, string variant)
+    {
+        var result = SpecCompiler.Compile(SampleSpecs.Minimal.Replace("family F", $"family {family}").Replace("variant A", $"variant {variant}"));
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(("EFF0006", 5, 11), (diagnostic.Id, diagnostic.Span.Line, diagnostic.Span.Column));
+        Assert.Equal($"'{family}{variant}' cannot be used as a generated type name: every generated class declares a member of that name, and a class cannot (CS0542)", diagnostic.Message);
+        Assert.Empty(result.Networks);
+    }
+
+    [Fact]
+    public void A_spec_namespace_of_EffNetGens_own_is_refused()
+    {
+        // Issue 21, D13: in EffNetGen.Runtime, family Model's variant Options would be EffNetGen.Runtime.ModelOptions.
+        var result = SpecCompiler.Compile(SampleSpecs.Minimal.Replace("family F {", "family F {\n  namespace EffNetGen.Runtime"));
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("EFF0006", diagnostic.Id);
+        Assert.Contains("one of EffNetGen's own namespaces", diagnostic.Message);
+    }
+
     [Fact]
     public void Swish_is_an_alias_of_silu()
     {

@@ -82,6 +82,28 @@ public class GenerationTests
         Assert.Contains("\"Vision.Backbones.EfficientNetB3\"", GeneratorHarness.Source(result, "Sample.Models.EffNetModels.g.cs"));
     }
 
+    // Issue 21, D12/D13: a project namespace that is not C# (5–38 syntax errors and no EFF diagnostic before), or one of
+    // EffNetGen's own (a variant could take a library type's full name), is EFF0006 on the spec, and nothing is emitted.
+    [Theory]
+    [InlineData("My.class", "a reserved C# keyword")]
+    [InlineData("My-App", "may only contain letters, digits and '_'")]
+    [InlineData("2024.Models", "must start with a letter or '_'")]
+    [InlineData("A..B", "must start with a letter or '_'")]
+    [InlineData("EffNetGen.Runtime", "one of EffNetGen's own namespaces")]
+    public void A_project_namespace_that_cannot_hold_the_classes_is_an_error_on_the_spec(string ns, string problem)
+    {
+        var properties = new System.Collections.Generic.Dictionary<string, string> { ["EffNetGenNamespace"] = ns };
+
+        var (result, output, _) = GeneratorHarness.Run(properties, ShippedSpec());
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("EFF0006", diagnostic.Id);
+        Assert.Contains($"'{ns}' cannot be used", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Contains(problem, diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Empty(result.Results.Single().GeneratedSources);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     [Fact]
     public void MSBuild_options_set_the_namespace_and_can_turn_the_registry_off()
     {

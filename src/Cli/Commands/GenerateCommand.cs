@@ -47,6 +47,11 @@ internal static class GenerateCommand
                 return EffNetCli.Failure;
             }
             var rootNamespace = parse.GetRequiredValue(ns);
+            if (Dsl.Binding.CSharpNames.NamespaceProblem(rootNamespace) is { } problem)
+            {
+                error.WriteLine($"error: --namespace '{rootNamespace}' is not usable: {problem}");
+                return EffNetCli.Failure;
+            }
             if (SpecFiles.Models(specs, rootNamespace, error) is not { } models)
             {
                 return EffNetCli.Failure;

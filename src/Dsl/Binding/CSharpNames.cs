@@ -3,9 +3,34 @@ using System.Linq;
 
 namespace EffNetGen.Dsl.Binding;
 
-/// <summary>Checks that spec names can become C# type names without escaping or clashing.</summary>
-internal static class CSharpNames
+/// <summary>
+/// Checks that spec names, and the namespaces a project or the tool gives, can become C# type and namespace names
+/// without escaping or clashing — the one rule the binder, the source generator and <c>effnet</c> apply.
+/// </summary>
+public static class CSharpNames
 {
+    /// <summary>
+    /// The members every generated class declares (the C# emitter's; a test compares them with a generated class): a
+    /// class of one of these names could not declare it (CS0542).
+    /// </summary>
+    public static readonly IReadOnlyCollection<string> GeneratedMembers = new HashSet<string>(
+        ("ParameterCount Macs Resolution Width Depth Dropout StochasticDepthRate NumClasses ModelName Training get_Training " +
+         "CropPct PreprocessSettings get_PreprocessSettings Preprocess Blueprint get_Blueprint").Split(' '));
+
+    /// <summary>
+    /// The namespaces of EffNetGen's own assemblies (a test compares them with the assemblies): a generated class there
+    /// could take the full name of a library type (a variant <c>Options</c> of family <c>Model</c> in
+    /// <c>EffNetGen.Runtime</c> would be <c>EffNetGen.Runtime.ModelOptions</c>).
+    /// </summary>
+    public static readonly IReadOnlyCollection<string> LibraryNamespaces = new HashSet<string>(
+        ("EffNetGen EffNetGen.Architecture EffNetGen.Dsl EffNetGen.Dsl.Binding EffNetGen.Dsl.Diagnostics EffNetGen.Dsl.Model " +
+         "EffNetGen.Dsl.Parsing EffNetGen.Dsl.Resolution EffNetGen.Dsl.Syntax EffNetGen.Dsl.Text EffNetGen.CodeGen " +
+         "EffNetGen.CodeGen.PyTorch EffNetGen.Generator EffNetGen.Tasks " +
+         "EffNetGen.Runtime EffNetGen.Runtime.Blocks EffNetGen.Runtime.Inference EffNetGen.Runtime.Onnx EffNetGen.Runtime.Platform " +
+         "EffNetGen.Runtime.Training EffNetGen.Runtime.Weights EffNetGen.Formats EffNetGen.Formats.Hub EffNetGen.Formats.Onnx " +
+         "EffNetGen.Formats.Safetensors EffNetGen.Formats.Torch EffNetGen.OnnxRuntime EffNetGen.OnnxRuntime.Imaging " +
+         "EffNetGen.OnnxRuntime.Labels").Split(' '));
+
     // Reserved C# keywords (contextual keywords are legal type names).
     private static readonly HashSet<string> Reserved = new(
         ("abstract as base bool break byte case catch char checked class const continue decimal default delegate do " +
@@ -32,7 +57,12 @@ internal static class CSharpNames
         return name.All(c => c == '_') ? "a name made only of '_' is a discard, not a type name" : null;
     }
 
-    /// <summary>Why <paramref name="name"/> is not a usable namespace, or null when it is.</summary>
+    /// <summary>Why <paramref name="name"/> cannot name a generated class (as <see cref="Problem"/>, or a generated member's name), or null.</summary>
+    public static string? ClassProblem(string name) =>
+        Problem(name) ?? (GeneratedMembers.Contains(name) ? "every generated class declares a member of that name, and a class cannot (CS0542)" : null);
+
+    /// <summary>Why <paramref name="name"/> is not a usable namespace for generated classes, or null when it is.</summary>
     public static string? NamespaceProblem(string name) =>
-        name.Split('.').Select(Problem).FirstOrDefault(p => p is not null);
+        name.Split('.').Select(Problem).FirstOrDefault(p => p is not null)
+        ?? (LibraryNamespaces.Contains(name) ? "it is one of EffNetGen's own namespaces, where a generated class could replace a library type" : null);
 }

@@ -185,7 +185,11 @@ public static class SpecBinder
                 diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.Duplicate, name.Span, "variant", name.Text, $" in family '{family.Name.Text}'"));
                 continue;
             }
-            CheckTypeName(new Identifier(family.Name.Text + name.Text, name.Span), diagnostics);
+            var className = family.Name.Text + name.Text;
+            if (CSharpNames.ClassProblem(className) is { } classProblem)
+            {
+                diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidName, name.Span, className, classProblem));
+            }
             if (family.Name.Text + name.Text == RegistryClassName)
             {
                 diagnostics.Add(SpecDiagnostic.Create(DiagnosticCatalog.InvalidName, name.Span, RegistryClassName, "the generated registry has that name"));
