@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using EffNetGen.Runtime.Inference;
 using EffNetGen.Tests.Shared;
@@ -79,5 +80,21 @@ public class InferenceTests
         }
 
         Assert.All(model.state_dict(), s => Assert.True(before[s.Key].eq(s.Value).all().item<bool>(), s.Key));
+    }
+
+    // Issue 21, M8: a wrong rank reached libtorch, whose message named a "permute (sparse_coo)".
+    [Theory]
+    [InlineData(new long[] { 3, 32, 32 })]
+    [InlineData(new long[] { 1, 1, 3, 32, 32 })]
+    [InlineData(new long[] { 1, 4, 32, 32 })]
+    public void A_tensor_that_is_not_an_image_batch_is_refused_with_its_shape(long[] shape)
+    {
+        using var model = new EfficientNetB0();
+        using var inference = model.ForInference();
+        using var input = zeros(shape);
+
+        var error = Assert.Throws<ArgumentException>(() => inference.Forward(input));
+
+        Assert.StartsWith($"expected a batch of images [N, 3, H, W]; got a tensor of shape [{string.Join(", ", shape)}]", error.Message);
     }
 }

@@ -21,10 +21,11 @@ public sealed class InferenceModel : IDisposable
     private readonly (Tensor Weight, Tensor Bias, Activation Activation)? _hidden;
 
     private readonly bool _channelsLast;
+    private readonly long _inputChannels;
 
     internal InferenceModel(EfficientNetModule model, bool channelsLast)
     {
-        _channelsLast = channelsLast;
+        (_channelsLast, _inputChannels) = (channelsLast, model.InputChannels);
         using var noGrad = no_grad();
         var modules = model.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
         _steps = model.Plan.Units
@@ -44,8 +45,14 @@ public sealed class InferenceModel : IDisposable
     }
 
     /// <summary>Logits for <paramref name="input"/> [N, C, H, W]; the caller owns the result.</summary>
+    /// <exception cref="ArgumentException">The input is not a batch of images with the model's channels.</exception>
     public Tensor Forward(Tensor input)
     {
+        // Checked here: libtorch's own message for a wrong rank names a layout permute (issue 21, M8).
+        if (input.dim() != 4 || input.shape[1] != _inputChannels)
+        {
+            throw new ArgumentException($"expected a batch of images [N, {_inputChannels}, H, W]; got a tensor of shape [{string.Join(", ", input.shape)}]", nameof(input));
+        }
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
         var x = _channelsLast ? ChannelsLast.Of(input) : input.alias();
