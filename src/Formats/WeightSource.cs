@@ -48,7 +48,7 @@ public abstract class WeightSource
             if (items.Count > 0)
             {
                 lines.Add($"{title} ({items.Count}):");
-                lines.AddRange(items.Take(20).Select(i => "  " + i));
+                lines.AddRange(items.Take(20).Select(i => "  " + WeightFormatException.Printable(i))); // a name must not forge a line
                 if (items.Count > 20)
                 {
                     lines.Add($"  … and {items.Count - 20} more");

@@ -134,11 +134,13 @@ public sealed class SafetensorsFile
             }
             var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            var metadataSeen = false;
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == "__metadata__")
                 {
-                    metadata = ParseMetadata(path, property.Value);
+                    metadata = !metadataSeen ? ParseMetadata(path, property.Value) : throw Error(path, "__metadata__ is listed twice");
+                    metadataSeen = true;
                 }
                 else if (!entries.TryAdd(property.Name, ParseEntry(path, property.Name, property.Value, dataLength)))
                 {
@@ -158,6 +160,11 @@ public sealed class SafetensorsFile
             || !value.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
         {
             throw Error(path, $"tensor '{name}' needs \"dtype\", \"shape\" and two \"data_offsets\"");
+        }
+        // JSON parsers disagree on a repeated field (first or last wins): a file must not mean two things.
+        if (value.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            throw Error(path, $"tensor '{name}' lists \"{repeated.Key}\" twice");
         }
         var dtypeName = dtype.GetString()!;
         if (!SafetensorsDType.TryGetSize(dtypeName, out var size))

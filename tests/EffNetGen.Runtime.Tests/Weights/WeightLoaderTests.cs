@@ -68,6 +68,23 @@ public class WeightLoaderTests
         AssertSame(weights, model);
     }
 
+    [Fact]
+    public void A_tensor_name_cannot_drive_the_terminal_or_forge_lines_in_an_error()
+    {
+        // Issue 21, M3: names with ANSI escapes and line breaks were echoed raw.
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
+        const string hostile = "\u001b[31mred\nforged: all tensors loaded\u202e";
+        SafetensorsWriter.Write(folder.PathOf("hostile.safetensors"), weights.Append(KeyValuePair.Create(hostile, zeros(1))));
+        using var model = new EfficientNetB0();
+
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.PathOf("hostile.safetensors")));
+
+        Assert.Contains("\\u001b[31mred\\u000aforged: all tensors loaded\\u202e", error.Message);
+        Assert.DoesNotContain(error.Message, c => c == '\u001b' || c == '\u202e');
+        Assert.DoesNotContain(error.Message.Split('\n'), line => line.StartsWith("forged", StringComparison.Ordinal));
+    }
+
     // Issue 21, D8: an index's weight_map pointed anywhere; files outside its folder were opened, and the error leaked
     // their first 8 bytes and size ("header length 3619251681095544690 exceeds the file (631 bytes)").
     [Theory]
