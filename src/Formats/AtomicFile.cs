@@ -70,26 +70,19 @@ public static class AtomicFile
     private static string CreateTemporary(string path, string destination)
     {
         var folder = Path.GetDirectoryName(destination) ?? ".";
-        for (var attempt = 0; ; attempt++)
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
+        try
         {
-            var temporary = Path.Combine(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
-            try
-            {
-                new FileStream(temporary, FileMode.CreateNew, FileAccess.Write).Dispose();
-                return temporary;
-            }
-            catch (DirectoryNotFoundException e)
-            {
-                throw new IOException($"cannot write {path}: its folder {folder} does not exist", e);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new IOException($"cannot write {path}: permission denied in its folder", e);
-            }
-            catch (IOException) when (attempt < 3 && File.Exists(temporary))
-            {
-                // Another file took the name: draw another.
-            }
+            new FileStream(temporary, FileMode.CreateNew, FileAccess.Write).Dispose(); // CreateNew: never an existing file
+            return temporary;
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new IOException($"cannot write {path}: its folder {folder} does not exist", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"cannot write {path}: permission denied in its folder", e);
         }
     }
 }
