@@ -33,6 +33,12 @@ public abstract class RecipeOptimizer : IDisposable
     /// <summary>The L2 weight decay.</summary>
     public double WeightDecay { get; }
 
+    /// <summary>The optimizer's name in checkpoints, e.g. <c>rmsprop_tf</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The state each parameter gets (the <c>{kind}</c> of <see cref="State"/>'s names).</summary>
+    public abstract IReadOnlyList<string> StateKinds { get; }
+
     /// <summary>The optimizer's state: <c>{parameter}.{kind}</c> → tensor.</summary>
     public IReadOnlyDictionary<string, Tensor> State => _state;
 
@@ -122,10 +128,18 @@ public sealed class RmsPropTF(nn.Module model, double decay, double momentum, do
     : RecipeOptimizer(model, weightDecay)
 {
     /// <inheritdoc />
+    public override string Name => "rmsprop_tf";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> StateKinds { get; } = [MeanSquare, Momentum];
+
+    private const string MeanSquare = "mean_square", Momentum = "momentum";
+
+    /// <inheritdoc />
     protected override void Update(string name, Tensor parameter, Tensor gradient)
     {
-        var meanSquare = StateOf(name, "mean_square", () => ones_like(parameter));
-        var buffer = StateOf(name, "momentum", () => zeros_like(parameter));
+        var meanSquare = StateOf(name, MeanSquare, () => ones_like(parameter));
+        var buffer = StateOf(name, Momentum, () => zeros_like(parameter));
         meanSquare.mul_(decay).addcmul_(gradient, gradient, 1 - decay);
         buffer.mul_(momentum).addcdiv_(gradient, (meanSquare + epsilon).sqrt_(), LearningRate);
         parameter.sub_(buffer);
@@ -136,9 +150,17 @@ public sealed class RmsPropTF(nn.Module model, double decay, double momentum, do
 public sealed class MomentumSgd(nn.Module model, double momentum, double weightDecay) : RecipeOptimizer(model, weightDecay)
 {
     /// <inheritdoc />
+    public override string Name => "sgd";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> StateKinds { get; } = [Momentum];
+
+    private const string Momentum = "momentum";
+
+    /// <inheritdoc />
     protected override void Update(string name, Tensor parameter, Tensor gradient)
     {
-        var buffer = StateOf(name, "momentum", () => zeros_like(parameter));
+        var buffer = StateOf(name, Momentum, () => zeros_like(parameter));
         buffer.mul_(momentum).add_(gradient);
         parameter.add_(buffer, alpha: -LearningRate);
     }
