@@ -109,6 +109,23 @@ public abstract class EfficientNetModule : nn.Module<Tensor, Tensor>
     /// </summary>
     public bool FreezeBatchNorm { get; set; }
 
+    /// <summary>
+    /// Whether the module was disposed. TorchSharp then empties its parameter lists, so anything that reads them
+    /// (loading weights, exporting) calls <see cref="ThrowIfDisposed"/> first instead of reporting an empty model.
+    /// </summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> if <paramref name="module"/> is a disposed EfficientNet.</summary>
+    public static void ThrowIfDisposed(nn.Module module) =>
+        ObjectDisposedException.ThrowIf(module is EfficientNetModule { IsDisposed: true }, module);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        IsDisposed = true;
+        base.Dispose(disposing);
+    }
+
     /// <summary>The final feature map before pooling, [N, featureChannels, H/32, W/32] (timm's <c>forward_features</c>).</summary>
     public Tensor ForwardFeatures(Tensor input) => _features.call(input);
 

@@ -25,6 +25,7 @@ public sealed class InferenceModel : IDisposable
 
     internal InferenceModel(EfficientNetModule model, bool channelsLast)
     {
+        EfficientNetModule.ThrowIfDisposed(model);
         (_channelsLast, _inputChannels) = (channelsLast, model.InputChannels);
         using var noGrad = no_grad();
         var modules = model.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);

@@ -17,6 +17,7 @@ public static class OnnxExport
     /// </summary>
     public static void ExportOnnx(this EfficientNetModule model, string path, OnnxExportOptions? options = null)
     {
+        EfficientNetModule.ThrowIfDisposed(model);
         using var noGrad = no_grad();
         OnnxWriter.Write(model.Plan, new ModuleWeights(model), path, options);
     }

@@ -33,6 +33,7 @@ public static class TrainingCheckpoint
     /// <summary>Writes the checkpoint.</summary>
     public static void Save(string path, nn.Module model, WeightEma? ema, RecipeOptimizer optimizer, long step)
     {
+        EfficientNetModule.ThrowIfDisposed(model);
         using var rng = TorchSharp.torch.Generator.Default.get_state();
         var tensors = model.state_dict().Select(p => KeyValuePair.Create(ModelPrefix + p.Key, p.Value))
             .Concat((ema?.Average ?? new Dictionary<string, Tensor>()).Select(p => KeyValuePair.Create(EmaPrefix + p.Key, p.Value)))
@@ -52,6 +53,7 @@ public static class TrainingCheckpoint
     /// <exception cref="WeightFormatException">Not a training checkpoint of this model and recipe; nothing is changed.</exception>
     public static long Load(string path, nn.Module model, WeightEma? ema, RecipeOptimizer optimizer)
     {
+        EfficientNetModule.ThrowIfDisposed(model);
         var file = new CheckpointWeights(path);
         var (step, updates) = Counts(file);
         var emaNames = file.Names.Where(n => n.StartsWith(EmaPrefix, StringComparison.Ordinal)).ToList();

@@ -9,7 +9,11 @@ namespace EffNetGen.Runtime.Weights;
 public static class TorchSharpWeights
 {
     /// <summary>Saves <paramref name="module"/> in TorchSharp's format, whole or not at all (<see cref="AtomicFile"/>): a failed save keeps the previous file.</summary>
-    public static void SaveTorchSharp(this nn.Module module, string path) => AtomicFile.Replace(path, temporary => module.save(temporary));
+    public static void SaveTorchSharp(this nn.Module module, string path)
+    {
+        EfficientNetModule.ThrowIfDisposed(module);
+        AtomicFile.Replace(path, temporary => module.save(temporary));
+    }
 
     /// <summary>
     /// Loads a TorchSharp <c>.dat</c> file. TorchSharp loads tensor by tensor; on any failure the module's previous
@@ -18,6 +22,7 @@ public static class TorchSharpWeights
     /// <exception cref="WeightFormatException">The file is missing, malformed or does not fit the model.</exception>
     public static void LoadTorchSharp(this nn.Module module, string path, bool strict = true)
     {
+        EfficientNetModule.ThrowIfDisposed(module);
         var backup = module.state_dict().ToDictionary(s => s.Key, s => s.Value.clone());
         try
         {

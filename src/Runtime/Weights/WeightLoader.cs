@@ -51,6 +51,7 @@ public static class WeightLoader
     /// <exception cref="WeightFormatException">A malformed file, or (strict) tensors that do not fit; the message lists every one, with shapes.</exception>
     public static LoadReport LoadSafetensors(this nn.Module module, string path, LoadOptions? options = null)
     {
+        EfficientNetModule.ThrowIfDisposed(module);
         options ??= new LoadOptions();
         var checkpoint = new CheckpointWeights(path, options.KeyMap, options.Select);
         var target = module.state_dict();
