@@ -57,7 +57,7 @@ public abstract class WeightSource
         }
         Add("missing from the checkpoint", missing);
         Add("not in the model", unexpected);
-        Add("shape mismatch", mismatched);
+        Add("shape or type mismatch", mismatched);
         return string.Join(Environment.NewLine, lines);
     }
 }

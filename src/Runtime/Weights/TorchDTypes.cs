@@ -21,6 +21,9 @@ public static class TorchDTypes
     /// <summary>The TorchSharp type of a supported safetensors dtype.</summary>
     public static ScalarType TypeOf(string name) => ByName[name];
 
+    /// <summary>Whether the supported safetensors dtype <paramref name="name"/> holds floating-point numbers.</summary>
+    public static bool IsFloatingPoint(string name) => TypeOf(name) is ScalarType.Float64 or ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16;
+
     /// <summary>The safetensors name of <paramref name="type"/>.</summary>
     public static string NameOf(ScalarType type)
     {

@@ -27,6 +27,12 @@ public sealed record LoadOptions
     /// classes. Only on request: a 1000-class checkpoint never loads into a 1000-class model without its classifier silently.
     /// </summary>
     public bool SkipClassifier { get; init; }
+
+    /// <summary>
+    /// True (the default): a floating-point tensor with NaN or infinite values — stored so, or overflowing when an F64
+    /// value is converted to the model's type — is an error that names it, and nothing is loaded.
+    /// </summary>
+    public bool RequireFinite { get; init; } = true;
 }
 
 /// <summary>
@@ -60,14 +66,14 @@ public static class WeightLoader
 
         var missing = target.Keys.Where(k => !Stored(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var unexpected = checkpoint.Names.Where(k => !target.ContainsKey(k) && !Skipped(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var adapted = target.Keys.Where(k => Stored(k) && IsAdaptableInput(checkpoint.ShapeOf(k)!, target[k].shape))
-            .OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var mismatched = target.Keys.Where(k => Stored(k) && !adapted.Contains(k) && !Shapes.Fit(checkpoint.ShapeOf(k)!, target[k].shape))
+        var mismatches = target.Keys.Where(Stored).Select(k => (Name: k, Problem: Mismatch(checkpoint, k, target[k])))
+            .Where(m => m.Problem is not null).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        var mismatched = mismatches.Select(m => m.Name).ToList();
+        var adapted = target.Keys.Where(k => Stored(k) && !mismatched.Contains(k) && IsAdaptableInput(checkpoint.ShapeOf(k)!, target[k].shape))
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
         if (options.Strict && missing.Count + unexpected.Count + mismatched.Count > 0)
         {
-            throw new WeightFormatException(WeightSource.Describe(path, "the model", missing, unexpected, mismatched.Select(k =>
-                $"'{k}': {Shapes.Format(checkpoint.ShapeOf(k)!)} in the checkpoint, {Shapes.Format(target[k].shape)} in the model").ToList()));
+            throw new WeightFormatException(WeightSource.Describe(path, "the model", missing, unexpected, mismatches.Select(m => m.Problem!).ToList()));
         }
 
         var loadable = target.Keys.Where(k => Stored(k) && !mismatched.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
@@ -79,6 +85,11 @@ public static class WeightLoader
                 var (file, entry) = checkpoint.Locate(name);
                 var value = Reshaped(ConvertTo(file.ReadTensor(entry.Name), target[name]), target[name].shape);
                 staged.Add((target[name], adapted.Contains(name) ? AdaptInput(value, target[name].shape[1]) : value));
+            }
+            if (options.RequireFinite && NonFinite(staged.Zip(loadable)) is { Count: > 0 } nonFinite)
+            {
+                throw new WeightFormatException($"{path}: {nonFinite.Count} tensor(s) hold NaN or infinite values in the model's type; nothing was loaded "
+                    + $"(LoadOptions.RequireFinite = false loads them):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", nonFinite.Take(20)));
             }
             using (no_grad())
             {
@@ -102,6 +113,35 @@ public static class WeightLoader
         }
         var skipped = target.Keys.Where(Skipped).Concat(mismatched).OrderBy(k => k, StringComparer.Ordinal).ToList();
         return new LoadReport(loadable, missing, unexpected, skipped) { Adapted = adapted };
+    }
+
+    /// <summary>
+    /// Why the checkpoint's tensor <paramref name="name"/> cannot load into <paramref name="target"/>, or null: a shape
+    /// that does not fit (unless it is an adaptable input convolution), or integer data for a floating-point tensor or
+    /// the reverse (the conversion would silently truncate or reinterpret).
+    /// </summary>
+    private static string? Mismatch(CheckpointWeights checkpoint, string name, Tensor target)
+    {
+        var stored = checkpoint.Locate(name).Entry;
+        if (TorchDTypes.IsFloatingPoint(stored.DType) != target.is_floating_point())
+        {
+            return $"'{name}': {stored.DType} {Shapes.Format(stored.Shape)} in the checkpoint, {target.dtype} in the model (integer and floating-point data do not convert)";
+        }
+        return Shapes.Fit(stored.Shape, target.shape) || IsAdaptableInput(stored.Shape, target.shape)
+            ? null
+            : $"'{name}': {Shapes.Format(stored.Shape)} in the checkpoint, {Shapes.Format(target.shape)} in the model";
+    }
+
+    /// <summary>The floating-point tensors of <paramref name="staged"/> with NaN or infinite values: "'name': n of m values".</summary>
+    private static List<string> NonFinite(IEnumerable<((Tensor Target, Tensor Value) Staged, string Name)> staged)
+    {
+        using var scope = NewDisposeScope();
+        return staged
+            .Where(s => s.Staged.Value.is_floating_point())
+            .Select(s => (s.Name, Count: s.Staged.Value.isfinite().logical_not().sum().item<long>(), Total: s.Staged.Value.numel()))
+            .Where(s => s.Count > 0)
+            .Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{s.Name}': {s.Count} of {s.Total} values"))
+            .ToList();
     }
 
     /// <summary>A 3-channel input convolution [O, 3, k, k] loading into a model with another number of input channels.</summary>

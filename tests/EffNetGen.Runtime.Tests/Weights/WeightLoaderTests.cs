@@ -159,7 +159,58 @@ public class WeightLoaderTests
 
         Assert.Contains("missing from the checkpoint (1):" + Environment.NewLine + "  features.0.1.running_mean", error.Message);
         Assert.Contains("not in the model (1):" + Environment.NewLine + "  extra.weight", error.Message);
-        Assert.Contains("shape mismatch (1):" + Environment.NewLine + "  'features.0.0.weight': [16, 3, 3, 3] in the checkpoint, [32, 3, 3, 3] in the model", error.Message);
+        Assert.Contains("shape or type mismatch (1):" + Environment.NewLine + "  'features.0.0.weight': [16, 3, 3, 3] in the checkpoint, [32, 3, 3, 3] in the model", error.Message);
+        AssertSame(before, model);
+    }
+
+    [Fact]
+    public void Integer_data_for_floating_point_tensors_and_the_reverse_are_refused_with_both_types()
+    {
+        // Issue 21, M2: converted silently before (U8 0–255 into weights, floats truncated into the step counter).
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
+        weights["features.0.0.weight"] = weights["features.0.0.weight"].to(ScalarType.Byte);
+        weights["features.0.1.num_batches_tracked"] = weights["features.0.1.num_batches_tracked"].to(ScalarType.Float32);
+        SafetensorsWriter.Write(folder.PathOf("types.safetensors"), weights);
+        using var model = new EfficientNetB0();
+        var before = Snapshot(model);
+
+        var error = Assert.Throws<WeightFormatException>(() => model.LoadSafetensors(folder.PathOf("types.safetensors")));
+
+        Assert.Contains("shape or type mismatch (2):" + Environment.NewLine
+            + "  'features.0.0.weight': U8 [32, 3, 3, 3] in the checkpoint, Float32 in the model (integer and floating-point data do not convert)" + Environment.NewLine
+            + "  'features.0.1.num_batches_tracked': F32 [] in the checkpoint, Int64 in the model (integer and floating-point data do not convert)", error.Message);
+        AssertSame(before, model);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NaN_and_infinite_values_are_refused_unless_allowed(bool allow)
+    {
+        using var folder = new TempDirectory();
+        var weights = Checkpoint(folder.PathOf("b0.safetensors"), seed: 1);
+        weights["features.0.0.weight"][0, 0, 0, 0] = float.NaN;
+        weights["features.0.0.weight"][1, 0, 0, 0] = float.PositiveInfinity;
+        // Finite in the file, infinite as float32.
+        weights["classifier.1.bias"] = weights["classifier.1.bias"].to(ScalarType.Float64);
+        weights["classifier.1.bias"][7] = 1e300;
+        SafetensorsWriter.Write(folder.PathOf("nan.safetensors"), weights);
+        using var model = new EfficientNetB0();
+        var before = Snapshot(model);
+
+        void Load() => model.LoadSafetensors(folder.PathOf("nan.safetensors"), new LoadOptions { RequireFinite = !allow });
+
+        if (allow)
+        {
+            Load();
+            Assert.True(model.state_dict()["features.0.0.weight"][0, 0, 0, 0].isnan().item<bool>());
+            return;
+        }
+        var error = Assert.Throws<WeightFormatException>(Load);
+        Assert.Contains("nan.safetensors: 2 tensor(s) hold NaN or infinite values in the model's type; nothing was loaded", error.Message);
+        Assert.Contains("'classifier.1.bias': 1 of 1000 values", error.Message);
+        Assert.Contains("'features.0.0.weight': 2 of 864 values", error.Message);
         AssertSame(before, model);
     }
 
