@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace EffNetGen.Runtime;
@@ -7,6 +8,12 @@ namespace EffNetGen.Runtime;
 /// <summary>Resize, centre-crop and normalise images the way the reference evaluations do (timm, torchvision).</summary>
 public static class Preprocessing
 {
+    /// <summary>
+    /// The most pixels one image may have once resized, before the crop: 2²⁴, e.g. a shorter side of 256 and a longer
+    /// one of 65,536, far beyond any photograph. The resize is computed whole, so a 1 × 2000 strip would take 1.5 GB.
+    /// </summary>
+    public const long MaxResizedPixels = 1L << 24;
+
     /// <summary>
     /// Prepares <paramref name="image"/> for a model: uint8 HWC ([H, W, C] or [N, H, W, C], values 0–255), or float CHW
     /// ([C, H, W] or [N, C, H, W]) in [0, 1] — or in [0, 255] with <paramref name="keras"/> (the Keras convention).
@@ -28,9 +35,18 @@ public static class Preprocessing
 
         var (height, width) = (x.shape[2], x.shape[3]);
         var shorter = (long)Math.Floor(settings.Resolution / settings.CropPct);
-        var (resizedHeight, resizedWidth) = height <= width
-            ? (shorter, (long)(shorter * (double)width / height))
-            : ((long)(shorter * (double)height / width), shorter);
+        if (height < 1 || width < 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the image is empty ({height} × {width} pixels)"), nameof(image));
+        }
+        var longer = shorter * (double)Math.Max(height, width) / Math.Min(height, width);
+        if (shorter * longer > MaxResizedPixels)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"an image of {height} × {width} pixels would be resized to {shorter} × {longer:0} before the {settings.Resolution}-pixel crop: "
+                + $"more than the {MaxResizedPixels} pixels allowed; crop or pad it first"), nameof(image));
+        }
+        var (resizedHeight, resizedWidth) = height <= width ? (shorter, (long)longer) : ((long)longer, shorter);
         var mode = settings.Interpolation == Interpolation.Bicubic ? InterpolationMode.Bicubic : InterpolationMode.Bilinear;
         var resized = nn.functional.interpolate(x, new[] { resizedHeight, resizedWidth }, mode: mode, align_corners: false, antialias: true);
 

@@ -33,6 +33,30 @@ public class PreprocessingTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 2000, "an image of 1 × 2000 pixels would be resized to 256 × 512000 before the 224-pixel crop: more than the 16777216 pixels allowed; crop or pad it first")]
+    [InlineData(8000, 1, "an image of 8000 × 1 pixels would be resized to 256 × 2048000 before the 224-pixel crop: more than the 16777216 pixels allowed")]
+    [InlineData(0, 5, "the image is empty (0 × 5 pixels)")]
+    public void An_image_too_elongated_to_resize_within_the_budget_is_refused_before_resizing(int height, int width, string message)
+    {
+        // Issue 21, D18: a 1 × 2000 strip peaked at 1.67 GB, 1 × 8000 tried to allocate 6.3 GB.
+        using var scope = NewDisposeScope();
+        var image = zeros(new long[] { height, width, 3 }, ScalarType.Byte);
+
+        var error = Assert.Throws<ArgumentException>(() => EfficientNetB0.Preprocess(image));
+
+        Assert.StartsWith(message, error.Message);
+    }
+
+    [Fact]
+    public void An_elongated_image_within_the_budget_is_resized_and_cropped()
+    {
+        using var scope = NewDisposeScope();
+        var image = full(new long[] { 1, 65, 3 }, 200, ScalarType.Byte); // resized to 256 × 16640, 4.3 M pixels
+
+        Assert.Equal(new long[] { 1, 3, 224, 224 }, EfficientNetB0.Preprocess(image).shape);
+    }
+
     [Fact]
     public void Float_chw_in_unit_range_and_keras_0_255_floats_match_uint8_hwc()
     {
