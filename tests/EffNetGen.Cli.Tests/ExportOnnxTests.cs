@@ -95,6 +95,23 @@ public class ExportOnnxTests
         Assert.Equal(new[] { "wrong.safetensors" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void A_variant_too_large_for_one_onnx_file_is_an_error_before_any_weight_is_made()
+    {
+        // Issue 21, D19: a 597M-parameter variant failed with "Stream was too long." after 52 s and 5.3 GB.
+        using var temp = new TempDirectory();
+        var spec = Path.Combine(temp.Path, "huge.effnet");
+        File.WriteAllText(spec, File.ReadAllText(CliRunner.ShippedSpec).Replace(
+            "  variant B0 {", "  variant Huge { width 16.0  depth 1.0  resolution 224  dropout 0.2 }\n  variant B0 {", StringComparison.Ordinal));
+        var path = Path.Combine(temp.Path, "huge.onnx");
+
+        var (exitCode, _, error) = CliRunner.Run("export-onnx", spec, "Huge", "-o", path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Matches(@"^error: EfficientNetHuge has [0-9,]+ parameters, [0-9,]+ bytes in float32: above the 2,147,483,647 bytes one ONNX file can hold \(protobuf's 2 GiB limit\); ONNX's external data format is not supported\.", error);
+        Assert.False(File.Exists(path));
+    }
+
     [Theory]
     [InlineData("features.0.0.weight", new long[] { 32, 0, 3, 3 }, 1)] // a stem without input channels
     [InlineData("classifier.1.weight", new long[] { 0, 1280 }, 0)]     // a classifier without classes

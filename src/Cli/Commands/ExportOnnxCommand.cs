@@ -41,6 +41,11 @@ internal static class ExportOnnxCommand
                 return EffNetCli.Failure;
             }
             var path = parse.GetRequiredValue(output).FullName;
+            if (OnnxWriter.SizeProblem(network.Plan) is { } tooLarge)
+            {
+                error.WriteLine($"error: {tooLarge}.");
+                return EffNetCli.Failure;
+            }
             try
             {
                 var (plan, source) = parse.GetValue(weights) is { } checkpoint

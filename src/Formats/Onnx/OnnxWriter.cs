@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 
 namespace EffNetGen.Formats.Onnx;
@@ -29,10 +30,27 @@ public static class OnnxWriter
     private const int IrVersion = 8; // the IR version of opset 17
 
     /// <summary>
+    /// The largest ONNX file this writer produces: protobuf's limit for one message, 2 GiB − 1 bytes. ONNX's external
+    /// data format, which larger models need, is not written.
+    /// </summary>
+    public const long MaxModelBytes = int.MaxValue;
+
+    /// <summary>
+    /// Why <paramref name="plan"/> cannot be written as one ONNX file, or null. Counted from the plan before any
+    /// weight is read: its parameters in float32, an upper bound of the initializers (a folded BatchNorm keeps one bias
+    /// where the plan counts a scale and a shift).
+    /// </summary>
+    public static string? SizeProblem(NetworkPlan plan) => plan.Parameters * sizeof(float) > MaxModelBytes
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"{plan.Name} has {plan.Parameters:N0} parameters, {plan.Parameters * sizeof(float):N0} bytes in float32: above the {MaxModelBytes:N0} bytes one ONNX file can hold (protobuf's 2 GiB limit); ONNX's external data format is not supported")
+        : null;
+
+    /// <summary>
     /// Writes <paramref name="plan"/> with the tensors of <paramref name="weights"/> to <paramref name="path"/>, whole or
     /// not at all (a temporary file is moved into place).
     /// </summary>
     /// <exception cref="WeightFormatException">The weights do not fit the plan; nothing is written.</exception>
+    /// <exception cref="NotSupportedException">The model is larger than <see cref="MaxModelBytes"/> (<see cref="SizeProblem"/>); nothing is read or written.</exception>
     public static void Write(NetworkPlan plan, WeightSource weights, string path, OnnxExportOptions? options = null)
     {
         using var model = Build(plan, weights, options);
@@ -44,6 +62,7 @@ public static class OnnxWriter
     /// <see cref="Write"/> would write, for an inference session that never touches the disk.
     /// </summary>
     /// <exception cref="WeightFormatException">The weights do not fit the plan.</exception>
+    /// <exception cref="NotSupportedException">The model is larger than <see cref="MaxModelBytes"/> (<see cref="SizeProblem"/>).</exception>
     public static byte[] ToBytes(NetworkPlan plan, WeightSource weights, OnnxExportOptions? options = null)
     {
         using var model = Build(plan, weights, options);
@@ -52,6 +71,10 @@ public static class OnnxWriter
 
     private static ProtoMessage Build(NetworkPlan plan, WeightSource weights, OnnxExportOptions? options)
     {
+        if (SizeProblem(plan) is { } tooLarge)
+        {
+            throw new NotSupportedException(tooLarge);
+        }
         options ??= new OnnxExportOptions();
         weights.CheckHolds(plan.Tensors().Select(t => (t.Name, t.Shape.ToArray())), plan.Name);
         using var graph = new OnnxGraph(plan.Name);
