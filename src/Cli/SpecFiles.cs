@@ -59,6 +59,11 @@ internal static class SpecFiles
             var chunk = new byte[81920];
             for (var read = file.Read(chunk); read > 0; read = file.Read(chunk))
             {
+                // Checked chunk by chunk, so /dev/zero or a weight file stops at its first NUL, not after MaxBytes.
+                if (chunk.AsSpan(0, read).IndexOf((byte)0) is var nul and >= 0)
+                {
+                    return (null, $"not a spec: binary data (a NUL byte at offset {bytes.Length + nul}); a spec is UTF-8 text");
+                }
                 if (bytes.Length + read > MaxBytes)
                 {
                     return (null, $"larger than {MaxBytes >> 20} MiB: not a spec");
@@ -71,10 +76,6 @@ internal static class SpecFiles
             return (null, $"cannot read the file: {e.Message}");
         }
         var content = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
-        if (content.IndexOf((byte)0) is var nul and >= 0)
-        {
-            return (null, $"not a spec: binary data (a NUL byte at offset {nul}); a spec is UTF-8 text");
-        }
         var bom = content.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? 3 : 0;
         try
         {

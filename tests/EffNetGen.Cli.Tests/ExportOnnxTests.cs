@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading.Tasks;
 using EffNetGen.Tests.Shared;
 using Microsoft.ML.OnnxRuntime;
 
@@ -93,6 +94,28 @@ public class ExportOnnxTests
         Assert.Contains("  extra", error);
         Assert.Contains("missing from the checkpoint (", error);
         Assert.Equal(new[] { "wrong.safetensors" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Weights_from_a_pipe_or_a_device_are_refused_by_name_and_nothing_is_written()
+    {
+        // Issue 21, D4: --weights <(cat w.safetensors) ended in an unhandled NotSupportedException at the first seek.
+        using var temp = new TempDirectory();
+        var pipe = temp.PathOf("weights.pipe");
+        ProcessRunner.Succeed("mkfifo", $"\"{pipe}\"", temp.Path);
+        var writer = Task.Run(() => File.WriteAllBytes(pipe, new byte[64])); // blocks until the pipe is opened for reading
+        var path = temp.PathOf("b0.onnx");
+
+        foreach (var weights in new[] { pipe, "/dev/zero" })
+        {
+            var (exitCode, _, error) = CliRunner.Run("export-onnx", CliRunner.ShippedSpec, "B0", "--weights", weights, "-o", path);
+
+            Assert.Equal(1, exitCode);
+            Assert.Equal($"error: {weights}: not a regular file (a pipe, a device or a folder); weights are read at offsets, so save them to a file first.", error.Trim());
+            Assert.False(File.Exists(path));
+        }
+        var drain = Task.Run(() => File.ReadAllBytes(pipe)); // lets the writer finish
+        await Task.WhenAll(writer, drain).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]

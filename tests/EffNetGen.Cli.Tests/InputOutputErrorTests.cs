@@ -35,6 +35,16 @@ public class InputOutputErrorTests
     }
 
     [Fact]
+    public void A_device_that_never_ends_is_refused_at_its_first_bytes()
+    {
+        // Issue 21, D4: /dev/zero was read up to the 16 MiB limit first, and under a heap limit ran out of memory.
+        var (exitCode, _, error) = CliRunner.Run("check", "/dev/zero");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("/dev/zero: error: not a spec: binary data (a NUL byte at offset 0); a spec is UTF-8 text", error.Trim());
+    }
+
+    [Fact]
     public void Check_reports_a_class_two_files_generate_as_the_generator_does()
     {
         using var temp = new TempDirectory();

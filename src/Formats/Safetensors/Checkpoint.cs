@@ -49,6 +49,7 @@ public static class Checkpoint
     private static IEnumerable<(string Name, string Shard)> WeightMap(string path)
     {
         JsonDocument document;
+        WeightFiles.CheckRegular(path); // a device would never end
         try
         {
             document = JsonDocument.Parse(File.ReadAllBytes(path));

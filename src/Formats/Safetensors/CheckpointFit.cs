@@ -19,6 +19,7 @@ public static class CheckpointFit
     /// <exception cref="WeightFormatException">A malformed checkpoint, or a stem or classifier dimension out of range.</exception>
     public static (NetworkPlan Plan, WeightSource Weights, IReadOnlyDictionary<string, string> Metadata) Open(NetworkPlan plan, string path)
     {
+        WeightFiles.CheckRegular(path); // before its first bytes are read: a pipe would lose them
         var (weights, metadata) = IsPyTorchZip(path)
             ? ((WeightSource)new PthWeights(path), (IReadOnlyDictionary<string, string>)new Dictionary<string, string>())
             : Safetensors(path);

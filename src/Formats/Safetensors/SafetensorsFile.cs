@@ -50,7 +50,7 @@ public sealed class SafetensorsFile
     /// <exception cref="WeightFormatException">The file is not a valid safetensors file; the message says why.</exception>
     public static SafetensorsFile Open(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = WeightFiles.OpenRead(path);
         var prefix = new byte[8];
         if (stream.Length < 8 || stream.Read(prefix, 0, 8) != 8)
         {

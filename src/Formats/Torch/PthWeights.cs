@@ -45,7 +45,7 @@ public sealed class PthWeights : WeightSource
     public PthWeights(string path)
     {
         Origin = path;
-        using var stream = File.OpenRead(path);
+        using var stream = WeightFiles.OpenRead(path);
         CheckSignature(path, stream);
         using var zip = OpenZip(path, stream);
         var folder = Folder(path, zip);
