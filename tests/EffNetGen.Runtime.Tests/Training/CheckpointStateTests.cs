@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using EffNetGen.Formats;
@@ -16,9 +17,29 @@ namespace EffNetGen.Runtime.Tests.Training;
 /// before anything changes — libtorch would abort the process on a state it refuses.
 /// </summary>
 [Collection(SequentialRandomCollection.Name)]
-public class CheckpointStateTests
+public class CheckpointStateTests(CheckpointStateTests.Checkpoints saved) : IClassFixture<CheckpointStateTests.Checkpoints>
 {
     private static readonly TrainingRecipe Recipe = EfficientNetB0.Training;
+
+    /// <summary>A checkpoint of a B0 after one step (so the optimizer has state) per optimizer, written once.</summary>
+    public sealed class Checkpoints : IDisposable
+    {
+        private readonly TempDirectory _folder = new();
+
+        public Checkpoints()
+        {
+            RmsProp = _folder.PathOf("rmsprop.safetensors");
+            Sgd = _folder.PathOf("sgd.safetensors");
+            SaveTrained(RmsProp, Recipe);
+            SaveTrained(Sgd, Recipe with { Optimizer = Optimizer.Sgd });
+        }
+
+        public string RmsProp { get; }
+
+        public string Sgd { get; }
+
+        public void Dispose() => _folder.Dispose();
+    }
 
     private static GeneratorState Current()
     {
@@ -60,7 +81,7 @@ public class CheckpointStateTests
     {
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf("rng.safetensors");
-        SaveTrained(checkpoint, Recipe);
+        File.Copy(saved.RmsProp, checkpoint);
         RewriteGeneratorState(checkpoint, damage);
 
         AssertRefusedChangingNothing(checkpoint, Recipe, message);
@@ -73,7 +94,7 @@ public class CheckpointStateTests
     {
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf("rng.safetensors");
-        SaveTrained(checkpoint, Recipe);
+        File.Copy(saved.RmsProp, checkpoint);
         RewriteGeneratorState(checkpoint, $"left {left} next {next}");
         using var model = new EfficientNetB0(numClasses: 4);
         using var trainer = Train(model, Recipe);
@@ -88,7 +109,7 @@ public class CheckpointStateTests
     {
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf("sgd.safetensors");
-        SaveTrained(checkpoint, Recipe with { Optimizer = Optimizer.Sgd });
+        File.Copy(saved.Sgd, checkpoint);
 
         AssertRefusedChangingNothing(checkpoint, Recipe, "the checkpoint's optimizer is sgd, the recipe's is rmsprop_tf.");
     }
@@ -99,7 +120,7 @@ public class CheckpointStateTests
         // Checkpoints written before the name was recorded: the state itself shows the optimizer.
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf("sgd.safetensors");
-        SaveTrained(checkpoint, Recipe with { Optimizer = Optimizer.Sgd });
+        File.Copy(saved.Sgd, checkpoint);
         Rewrite(checkpoint, metadata: m => m.Remove("optimizer"));
 
         AssertRefusedChangingNothing(checkpoint, Recipe, "is momentum; rmsprop_tf keeps mean_square and momentum per parameter.");
@@ -110,7 +131,7 @@ public class CheckpointStateTests
     {
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf("rmsprop.safetensors");
-        SaveTrained(checkpoint, Recipe);
+        File.Copy(saved.RmsProp, checkpoint);
         Rewrite(checkpoint, metadata: m => m.Remove("optimizer"));
 
         AssertRefusedChangingNothing(checkpoint, Recipe with { Optimizer = Optimizer.Sgd },
@@ -122,7 +143,7 @@ public class CheckpointStateTests
     {
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf("f64.safetensors");
-        SaveTrained(checkpoint, Recipe);
+        File.Copy(saved.RmsProp, checkpoint);
         Rewrite(checkpoint, tensors: t => t["optimizer.features.0.0.weight.momentum"] = t["optimizer.features.0.0.weight.momentum"].to(float64));
 
         AssertRefusedChangingNothing(checkpoint, Recipe, "optimizer state 'optimizer.features.0.0.weight.momentum' F64 [32, 3, 3, 3] fits no parameter of the model.");
@@ -135,7 +156,7 @@ public class CheckpointStateTests
     {
         using var folder = new TempDirectory();
         var checkpoint = folder.PathOf("steps.safetensors");
-        SaveTrained(checkpoint, Recipe);
+        File.Copy(saved.RmsProp, checkpoint);
         Rewrite(checkpoint, metadata: m => m[field] = value);
 
         AssertRefusedChangingNothing(checkpoint, Recipe, "is above 2^53 = 9007199254740992; no training gets there.");
@@ -144,7 +165,6 @@ public class CheckpointStateTests
     private static Trainer Train(EfficientNetModule model, TrainingRecipe recipe) =>
         new(model, recipe, new TrainerOptions(BatchSize: 4, StepsPerEpoch: 1, Epochs: 1));
 
-    /// <summary>A checkpoint of a B0 after one step, so that the optimizer has state.</summary>
     private static void SaveTrained(string path, TrainingRecipe recipe)
     {
         manual_seed(1);
