@@ -43,7 +43,7 @@ public static class Preprocessing
         if (shorter * longer > MaxResizedPixels)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"an image of {height} × {width} pixels would be resized to {shorter} × {longer:0} before the {settings.Resolution}-pixel crop: "
+                $"an image of {height} × {width} pixels would be resized to {shorter} × {(long)longer} before the {settings.Resolution}-pixel crop: "
                 + $"more than the {MaxResizedPixels} pixels allowed; crop or pad it first"), nameof(image));
         }
         var (resizedHeight, resizedWidth) = height <= width ? (shorter, (long)longer) : ((long)longer, shorter);

@@ -57,7 +57,7 @@ internal static class ExportOnnxCommand
                     (parse.GetValue(features) ? $", features_0 … features_{plan.FeatureLevels.Count - 1}" : "") + $"; ONNX opset {OnnxWriter.Opset}.");
                 return EffNetCli.Success;
             }
-            catch (Exception e) when (e is WeightFormatException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is WeightFormatException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return EffNetCli.Failure;

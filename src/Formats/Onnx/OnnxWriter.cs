@@ -36,14 +36,24 @@ public static class OnnxWriter
     public const long MaxModelBytes = int.MaxValue;
 
     /// <summary>
-    /// Why <paramref name="plan"/> cannot be written as one ONNX file, or null. Counted from the plan before any
-    /// weight is read: its parameters in float32, an upper bound of the initializers (a folded BatchNorm keeps one bias
-    /// where the plan counts a scale and a shift).
+    /// The bytes of the weights an export of <paramref name="plan"/> writes, counted from the plan before any weight
+    /// is read: each convolution's (equivalent) kernel and folded bias, and the squeeze-excitation and classifier
+    /// tensors, in float32 (the hidden layer's BatchNorm counted, not folded: an upper bound there).
     /// </summary>
-    public static string? SizeProblem(NetworkPlan plan) => plan.Parameters * sizeof(float) > MaxModelBytes
-        ? string.Create(CultureInfo.InvariantCulture,
-            $"{plan.Name} has {plan.Parameters:N0} parameters, {plan.Parameters * sizeof(float):N0} bytes in float32: above the {MaxModelBytes:N0} bytes one ONNX file can hold (protobuf's 2 GiB limit); ONNX's external data format is not supported")
-        : null;
+    public static long WeightBytes(NetworkPlan plan) => sizeof(float) * (plan.Units.SelectMany(u => u.Layers).Sum(layer => layer is ConvLayer conv
+            ? ConvWeightShape(conv).Aggregate(1L, (product, d) => product * d) + conv.OutputChannels
+            : layer.Tensors().Sum(t => t.Elements))
+        + plan.ClassifierTensors().Where(t => t.Learnable).Sum(t => t.Elements));
+
+    /// <summary>Why <paramref name="plan"/> cannot be written as one ONNX file (<see cref="WeightBytes"/> above <see cref="MaxModelBytes"/>), or null.</summary>
+    public static string? SizeProblem(NetworkPlan plan)
+    {
+        var bytes = WeightBytes(plan);
+        return bytes > MaxModelBytes
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{plan.Name} has {plan.Parameters:N0} parameters, {bytes:N0} bytes of float32 weights in ONNX: above the {MaxModelBytes:N0} bytes one ONNX file can hold (protobuf's 2 GiB limit); ONNX's external data format is not supported")
+            : null;
+    }
 
     /// <summary>
     /// Writes <paramref name="plan"/> with the tensors of <paramref name="weights"/> to <paramref name="path"/>, whole or
@@ -126,8 +136,8 @@ public static class OnnxWriter
     private static string Conv(OnnxGraph graph, ConvLayer layer, NormSettings norm, WeightSource weights, string input)
     {
         var (weight, bias) = Fold(layer, norm.Eps, weights);
-        var (kernel, groups) = layer.Equivalent();
-        var shape = new long[] { layer.OutputChannels, layer.InputChannels / groups, kernel, kernel };
+        var shape = ConvWeightShape(layer);
+        var groups = layer.Equivalent().Groups;
         var padding = layer.SamePadding
             ? new OnnxAttribute("auto_pad", Text: "SAME_UPPER")
             : new OnnxAttribute("pads", Ints: Enumerable.Repeat((long)layer.SymmetricPadding, 4).ToArray());
@@ -143,6 +153,13 @@ public static class OnnxWriter
             new OnnxAttribute("group", Int: groups),
             padding);
         return Activate(graph, layer.Path, layer.Activation, output);
+    }
+
+    /// <summary>The exported kernel's shape: [out, in / groups, k, k] of the layer's equivalent convolution (<see cref="ConvLayer.Equivalent"/>).</summary>
+    private static long[] ConvWeightShape(ConvLayer layer)
+    {
+        var (kernel, groups) = layer.Equivalent();
+        return new long[] { layer.OutputChannels, layer.InputChannels / groups, kernel, kernel };
     }
 
     /// <summary>The convolution's kernel and the BatchNorm at <c>{Path}.1</c> folded into it.</summary>

@@ -24,9 +24,15 @@ public readonly record struct GeneratorState(ulong InitialSeed, int Left, int Se
         MemoryMarshal.Read<ulong>(state), MemoryMarshal.Read<int>(state[8..]), MemoryMarshal.Read<int>(state[12..]),
         (uint)MemoryMarshal.Read<ulong>(state[16..]));
 
-    /// <summary>Why libtorch's <c>mt19937::is_valid</c> refuses this state; null if it accepts it.</summary>
+    /// <summary>
+    /// Why this state is unusable, or null: libtorch's <c>mt19937::is_valid</c> refuses an unseeded state, <c>left</c>
+    /// outside 1–624 and <c>next</c> above 624. It accepts <c>left + next</c> above 625, but its generator then reads past
+    /// its 624 words before it refills them (each draw reads word <c>next++</c> and refills when <c>--left</c> reaches
+    /// 0), so such a state is refused too; libtorch's own states have <c>left + next</c> = 625, or (1, 0) after seeding.
+    /// </summary>
     public string? Problem => Seeded == 0 ? "its Mersenne Twister is marked unseeded"
         : Left is < 1 or > MersenneStateWords ? string.Create(CultureInfo.InvariantCulture, $"its Mersenne Twister position 'left' is {Left}, outside 1–{MersenneStateWords}")
         : Next > MersenneStateWords ? string.Create(CultureInfo.InvariantCulture, $"its Mersenne Twister index 'next' is {Next}, above {MersenneStateWords}")
+        : Left + Next > MersenneStateWords + 1 ? string.Create(CultureInfo.InvariantCulture, $"its Mersenne Twister would read word {Next + Left - 2}, past its {MersenneStateWords} ('left' {Left} + 'next' {Next} > {MersenneStateWords + 1})")
         : null;
 }

@@ -75,13 +75,22 @@ public abstract class RecipeOptimizer : IDisposable
         }
     }
 
-    /// <summary>Replaces the state with <paramref name="state"/> (copies), e.g. from a checkpoint.</summary>
+    /// <summary>Replaces the state with <paramref name="state"/> (copies on each parameter's device), e.g. from a checkpoint.</summary>
+    /// <exception cref="ArgumentException">A name that is not <c>{parameter}.{kind}</c> of a parameter optimized here.</exception>
     public void LoadState(IReadOnlyDictionary<string, Tensor> state)
     {
+        var devices = _parameters.ToDictionary(p => p.Name, p => p.Parameter.device, StringComparer.Ordinal);
+        var unknown = state.Keys.Where(k => !devices.ContainsKey(k[..Math.Max(0, k.LastIndexOf('.'))])).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"optimizer state for no parameter: {string.Join(", ", unknown)}", nameof(state));
+        }
         DisposeState();
         foreach (var (name, tensor) in state)
         {
-            _state[name] = tensor.detach().clone();
+            using var detached = tensor.detach();
+            using var onDevice = detached.to(devices[name[..name.LastIndexOf('.')]]);
+            _state[name] = onDevice.clone();
         }
     }
 

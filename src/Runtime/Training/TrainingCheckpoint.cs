@@ -59,8 +59,7 @@ public static class TrainingCheckpoint
         var emaNames = file.Names.Where(n => n.StartsWith(EmaPrefix, StringComparison.Ordinal)).ToList();
         if (ema is not null)
         {
-            // The EMA must cover the model's floating-point tensors, shape for shape.
-            new Part(file, EmaPrefix).CheckHolds(ema.Average.Select(p => (p.Key, p.Value.shape)), "the weight average");
+            CheckEma(file, ema);
         }
         else if (emaNames.Count > 0)
         {
@@ -70,12 +69,21 @@ public static class TrainingCheckpoint
         CheckOptimizer(file, optimizerState, model, optimizer);
         var rngState = GeneratorStateOf(file);
 
-        // Everything is read before anything changes: the model's loader checks its part and copies it whole or not
-        // at all, and what follows it cannot fail.
-        var emaTensors = emaNames.ToDictionary(n => n[EmaPrefix.Length..], n => Read(file, n), StringComparer.Ordinal);
-        var optimizerTensors = optimizerState.ToDictionary(n => n[OptimizerPrefix.Length..], n => Read(file, n), StringComparer.Ordinal);
+        // Everything is read and checked before anything changes: the model's loader checks its part and copies it
+        // whole or not at all, and what follows it cannot fail (exact shapes and types, finite values, a usable state).
+        var emaTensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var optimizerTensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
+            foreach (var name in emaNames)
+            {
+                emaTensors[name[EmaPrefix.Length..]] = Read(file, name);
+            }
+            foreach (var name in optimizerState)
+            {
+                optimizerTensors[name[OptimizerPrefix.Length..]] = Read(file, name);
+            }
+            WeightLoader.CheckFinite(path, emaTensors.Select(p => (EmaPrefix + p.Key, p.Value)).Concat(optimizerTensors.Select(p => (OptimizerPrefix + p.Key, p.Value))));
             model.LoadSafetensors(path, new LoadOptions
             {
                 Select = name => name.StartsWith(ModelPrefix, StringComparison.Ordinal),
@@ -94,6 +102,23 @@ public static class TrainingCheckpoint
             }
         }
         return step;
+    }
+
+    /// <summary>The weight average must hold exactly the EMA's tensors, each of its shape and type.</summary>
+    private static void CheckEma(CheckpointWeights file, WeightEma ema)
+    {
+        var stored = file.Names.Where(n => n.StartsWith(EmaPrefix, StringComparison.Ordinal)).Select(n => n[EmaPrefix.Length..]).ToHashSet(StringComparer.Ordinal);
+        var missing = ema.Average.Keys.Where(k => !stored.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        var unexpected = stored.Where(k => !ema.Average.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var mismatched = ema.Average.Where(p => stored.Contains(p.Key)).Select(p => (p.Key, p.Value, Entry: file.Locate(EmaPrefix + p.Key).Entry))
+            .Where(e => !e.Entry.Shape.SequenceEqual(e.Value.shape) || TorchDTypes.TypeOf(e.Entry.DType) != e.Value.dtype)
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => $"'{e.Key}': {e.Entry.DType} {Shapes.Format(e.Entry.Shape)} in the checkpoint, {TorchDTypes.NameOf(e.Value.dtype)} {Shapes.Format(e.Value.shape)} in the weight average")
+            .ToList();
+        if (missing.Count + unexpected.Count + mismatched.Count > 0)
+        {
+            throw new WeightFormatException(WeightSource.Describe(file.Origin, "the weight average", missing, unexpected, mismatched));
+        }
     }
 
     /// <summary>The step and EMA update count from the metadata.</summary>
@@ -168,17 +193,5 @@ public static class TrainingCheckpoint
     {
         var (safetensors, entry) = file.Locate(name);
         return safetensors.ReadTensor(entry.Name);
-    }
-
-    /// <summary>The tensors under one prefix, without it.</summary>
-    private sealed class Part(CheckpointWeights file, string prefix) : WeightSource
-    {
-        public override string Origin => file.Origin;
-
-        public override IEnumerable<string> Names => file.Names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Select(n => n[prefix.Length..]);
-
-        public override long[]? ShapeOf(string name) => file.ShapeOf(prefix + name);
-
-        public override float[] Read(string name) => file.Read(prefix + name);
     }
 }

@@ -86,10 +86,9 @@ public static class WeightLoader
                 var value = Reshaped(ConvertTo(file.ReadTensor(entry.Name), target[name]), target[name].shape);
                 staged.Add((target[name], adapted.Contains(name) ? AdaptInput(value, target[name].shape[1]) : value));
             }
-            if (options.RequireFinite && NonFinite(staged.Zip(loadable)) is { Count: > 0 } nonFinite)
+            if (options.RequireFinite)
             {
-                throw new WeightFormatException($"{path}: {nonFinite.Count} tensor(s) hold NaN or infinite values in the model's type; nothing was loaded "
-                    + $"(LoadOptions.RequireFinite = false loads them):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", nonFinite.Take(20)));
+                CheckFinite(path, loadable.Zip(staged, (name, s) => (name, s.Value)), " (LoadOptions.RequireFinite = false loads them)");
             }
             using (no_grad())
             {
@@ -123,7 +122,9 @@ public static class WeightLoader
     private static string? Mismatch(CheckpointWeights checkpoint, string name, Tensor target)
     {
         var stored = checkpoint.Locate(name).Entry;
-        if (TorchDTypes.IsFloatingPoint(stored.DType) != target.is_floating_point())
+        // BatchNorm's step counter is the one integer tensor that scripts converting a whole state_dict to F16 or F32
+        // turn into floats; it holds a count, which converts back exactly.
+        if (TorchDTypes.IsFloatingPoint(stored.DType) != target.is_floating_point() && !name.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
         {
             return $"'{name}': {stored.DType} {Shapes.Format(stored.Shape)} in the checkpoint, {target.dtype} in the model (integer and floating-point data do not convert)";
         }
@@ -132,16 +133,24 @@ public static class WeightLoader
             : $"'{name}': {Shapes.Format(stored.Shape)} in the checkpoint, {Shapes.Format(target.shape)} in the model";
     }
 
-    /// <summary>The floating-point tensors of <paramref name="staged"/> with NaN or infinite values: "'name': n of m values".</summary>
-    private static List<string> NonFinite(IEnumerable<((Tensor Target, Tensor Value) Staged, string Name)> staged)
+    /// <summary>
+    /// Throws if a floating-point tensor of <paramref name="tensors"/> holds NaN or infinite values, naming each with
+    /// its count ("'name': n of m values"); <paramref name="remedy"/> ends the first line.
+    /// </summary>
+    internal static void CheckFinite(string path, IEnumerable<(string Name, Tensor Value)> tensors, string remedy = "")
     {
         using var scope = NewDisposeScope();
-        return staged
-            .Where(s => s.Staged.Value.is_floating_point())
-            .Select(s => (s.Name, Count: s.Staged.Value.isfinite().logical_not().sum().item<long>(), Total: s.Staged.Value.numel()))
-            .Where(s => s.Count > 0)
-            .Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{s.Name}': {s.Count} of {s.Total} values"))
+        var nonFinite = tensors
+            .Where(t => t.Value.is_floating_point())
+            .Select(t => (t.Name, Count: t.Value.isfinite().logical_not().sum().item<long>(), Total: t.Value.numel()))
+            .Where(t => t.Count > 0)
+            .Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{t.Name}': {t.Count} of {t.Total} values"))
             .ToList();
+        if (nonFinite.Count > 0)
+        {
+            throw new WeightFormatException($"{path}: {nonFinite.Count} tensor(s) hold NaN or infinite values in the model's type; nothing was loaded{remedy}:"
+                + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", nonFinite.Take(20)));
+        }
     }
 
     /// <summary>A 3-channel input convolution [O, 3, k, k] loading into a model with another number of input channels.</summary>

@@ -41,10 +41,12 @@ public class CheckpointStateTests(CheckpointStateTests.Checkpoints saved) : ICla
         public void Dispose() => _folder.Dispose();
     }
 
-    private static GeneratorState Current()
+    private static GeneratorState Current() => GeneratorState.Read(CurrentBytes());
+
+    private static byte[] CurrentBytes()
     {
         using var state = Generator.Default.get_state();
-        return GeneratorState.Read(state.data<byte>().ToArray());
+        return state.data<byte>().ToArray();
     }
 
     [Fact]
@@ -69,6 +71,8 @@ public class CheckpointStateTests(CheckpointStateTests.Checkpoints saved) : ICla
         { "left 625", "'left' is 625, outside 1–624" },
         { "left -1", "'left' is -1, outside 1–624" },
         { "next 625", "'next' is 625, above 624" },
+        { "left 624 next 624", "would read word 1246, past its 624 ('left' 624 + 'next' 624 > 625)" },
+        { "left 2 next 624", "would read word 624, past its 624" },
         { "F32", "the random-generator state 'rng' is missing or not U8 [5056]" },
         { "I64", "the random-generator state 'rng' is missing or not U8 [5056]" },
         { "one byte short", "the random-generator state 'rng' is missing or not U8 [5056]" },
@@ -89,7 +93,8 @@ public class CheckpointStateTests(CheckpointStateTests.Checkpoints saved) : ICla
 
     [Theory]
     [InlineData(1, 0)]
-    [InlineData(624, 624)]
+    [InlineData(1, 624)]
+    [InlineData(624, 1)]
     public void Generator_states_at_libtorch_limits_are_restored(int left, int next)
     {
         using var folder = new TempDirectory();
@@ -147,6 +152,31 @@ public class CheckpointStateTests(CheckpointStateTests.Checkpoints saved) : ICla
         Rewrite(checkpoint, tensors: t => t["optimizer.features.0.0.weight.momentum"] = t["optimizer.features.0.0.weight.momentum"].to(float64));
 
         AssertRefusedChangingNothing(checkpoint, Recipe, "optimizer state 'optimizer.features.0.0.weight.momentum' F64 [32, 3, 3, 3] fits no parameter of the model.");
+    }
+
+    [Fact]
+    public void A_weight_average_of_another_shape_is_refused_and_changes_nothing()
+    {
+        // Trailing ones passed the old check, then copy_ failed after the model was loaded.
+        using var folder = new TempDirectory();
+        var checkpoint = folder.PathOf("ema.safetensors");
+        File.Copy(saved.RmsProp, checkpoint);
+        Rewrite(checkpoint, tensors: t => t["ema.features.0.1.bias"] = t["ema.features.0.1.bias"].reshape(32, 1));
+
+        AssertRefusedChangingNothing(checkpoint, Recipe, "'features.0.1.bias': F32 [32, 1] in the checkpoint, F32 [32] in the weight average");
+    }
+
+    [Theory]
+    [InlineData("ema.features.0.0.weight")]
+    [InlineData("optimizer.features.0.0.weight.momentum")]
+    public void A_weight_average_or_optimizer_state_with_NaN_is_refused_and_changes_nothing(string name)
+    {
+        using var folder = new TempDirectory();
+        var checkpoint = folder.PathOf("nan.safetensors");
+        File.Copy(saved.RmsProp, checkpoint);
+        Rewrite(checkpoint, tensors: t => t[name][0, 0, 0, 0] = float.NaN);
+
+        AssertRefusedChangingNothing(checkpoint, Recipe, $"1 tensor(s) hold NaN or infinite values in the model's type; nothing was loaded:{Environment.NewLine}  '{name}': 1 of 864 values");
     }
 
     [Theory]
@@ -227,7 +257,7 @@ public class CheckpointStateTests(CheckpointStateTests.Checkpoints saved) : ICla
         using var trainer = Train(model, recipe);
         var weights = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
         var average = trainer.Ema!.Average.ToDictionary(p => p.Key, p => p.Value.clone());
-        var generator = Current();
+        var generator = CurrentBytes();
 
         var error = Assert.Throws<WeightFormatException>(() => trainer.LoadCheckpoint(checkpoint));
 
@@ -237,6 +267,6 @@ public class CheckpointStateTests(CheckpointStateTests.Checkpoints saved) : ICla
         Assert.All(model.state_dict(), p => Assert.True(p.Value.eq(weights[p.Key]).all().item<bool>(), p.Key));
         Assert.All(trainer.Ema.Average, p => Assert.True(p.Value.eq(average[p.Key]).all().item<bool>(), "ema " + p.Key));
         Assert.Empty(trainer.Optimizer.State);
-        Assert.Equal(generator, Current());
+        Assert.Equal(generator, CurrentBytes());
     }
 }
