@@ -81,6 +81,30 @@ public class ParserTests
         Assert.Equal((2, 41), (error.Span.Line, error.Span.Column)); // the ninth "{"
     }
 
+    /// <summary>
+    /// Issue 21, D17: Sprache's XMany parsed the tail of an unterminated block once more at every level, so seven levels
+    /// cost 2^6 times one. Allocation counts the parser's work without timing it.
+    /// </summary>
+    [Fact]
+    public void An_unterminated_block_costs_as_much_seven_levels_deep_as_one_level_deep_D17()
+    {
+        static long Allocated(string nesting)
+        {
+            var text = "family F {\n  variant V { " + nesting + "f " + string.Concat(System.Linq.Enumerable.Repeat("x ", 5_000));
+            SpecParser.Parse(text);
+            var before = System.GC.GetAllocatedBytesForCurrentThread();
+            var error = SpecParser.Parse(text).Error!;
+            var allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal("unexpected end of file; expected number, identifier or '{'", error.Message); // the last 'x' has no value
+            Assert.Equal((2, text.Length - text.IndexOf('\n')), (error.Span.Line, error.Span.Column));
+            return allocated;
+        }
+
+        var (shallow, deep) = (Allocated(""), Allocated("a { b { c { d { e { "));
+
+        Assert.True(deep < 2 * shallow, $"seven levels allocate {deep:N0} bytes, one level {shallow:N0}");
+    }
+
     [Fact]
     public void Braces_in_comments_do_not_count_as_nesting()
     {

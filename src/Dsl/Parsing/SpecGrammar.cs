@@ -50,14 +50,14 @@ internal static class SpecGrammar
     /// <summary>One line inside braces: a layer statement, or one or more options.</summary>
     private static readonly Parser<(StatementSyntax? Statement, IEnumerable<OptionSyntax> Options)> BlockLine = ByKeyword(
         Keywords.Layers.Select(k => ((string?)k, LayerStatement(k).Select(statement => ((StatementSyntax?)statement, Enumerable.Empty<OptionSyntax>()))))
-            .Append((null, InlineOption.XAtLeastOnce().Select(options => ((StatementSyntax?)null, options))))
+            .Append((null, InlineOption.RepeatAtLeastOnce().Select(options => ((StatementSyntax?)null, options))))
             .ToList());
 
     private static readonly Parser<ValueSyntax> Block =
         (from body in (from open in Parse.Char('{').Named("'{'").Spaced()
                        from lines in (from line in BlockLine
                                       from end in Parse.Ref(() => LineEnd!).Spaced()
-                                      select line).XMany()
+                                      select line).Repeat()
                        from close in Parse.Char('}').Named("'}'")
                        select lines.ToList()).Located()
          select (ValueSyntax)new BlockSyntax(
@@ -90,7 +90,7 @@ internal static class SpecGrammar
     private static Parser<StatementSyntax> LayerStatement(string text) =>
         from keyword in KeywordToken(text)
         from type in Word.Named("layer type").AsIdentifier().Inline()
-        from options in InlineOption.XMany()
+        from options in InlineOption.Repeat()
         let last = options.LastOrDefault()
         select new StatementSyntax(keyword, type, options.ToEquatableArray(), SourceSpan.Cover(keyword.Span, last?.Span ?? type.Span));
 
@@ -156,7 +156,7 @@ internal static class SpecGrammar
          from open in Parse.Char('{').Named("'{'").Spaced()
          from statements in (from statement in Statement
                              from end in LineEnd.Spaced()
-                             select statement).XMany()
+                             select statement).Repeat()
          from close in Parse.Char('}').Named("'}'").Or(Expect(StatementKeywords))
          select (keyword, name, statements)).Located()
         .Select(t => new FamilySyntax(t.Value.name, t.Value.statements.ToEquatableArray(), t.Span));
@@ -164,6 +164,6 @@ internal static class SpecGrammar
     /// <summary>The whole file.</summary>
     internal static readonly Parser<SpecSyntax> File =
         from leading in AnyGap
-        from families in Family.Spaced().XAtLeastOnce().End()
+        from families in Family.Spaced().RepeatAtLeastOnce().End()
         select new SpecSyntax(families.ToEquatableArray());
 }
