@@ -31,6 +31,14 @@ public static class SpecCompiler
     public static SpecCompilation Compile(string text, Budget? budget = null, bool includeOptIn = false)
     {
         budget ??= Budget.Default;
+        if (VariantCount.FirstOver(text, budget.MaxVariants) is { } over)
+        {
+            return new SpecCompilation(EquatableArray<ResolvedNetwork>.Empty, new[]
+            {
+                SpecDiagnostic.Create(DiagnosticCatalog.BudgetExceeded, over.Span, over.Name,
+                    $"is over the budget of {Count(budget.MaxVariants)} variants in one spec file (EffNetGenMaxVariants): this file has {Count(over.Total)}"),
+            }.ToEquatableArray());
+        }
         var parsed = SpecParser.Parse(text);
         if (parsed.Syntax is null)
         {

@@ -18,14 +18,14 @@ public static class SpecFileCompiler
     /// <summary>
     /// Reads the options made visible by buildTransitive/EffNetGen.props: <c>EffNetGenNamespace</c>,
     /// else <c>RootNamespace</c>, else <see cref="GeneratedModel.DefaultNamespace"/>; <c>EffNetGenRegistry</c> (default true);
-    /// <c>EffNetGenMaxParameters</c> and <c>EffNetGenMaxBlocks</c> (default <see cref="Budget.Default"/>).
+    /// <c>EffNetGenMaxParameters</c>, <c>EffNetGenMaxBlocks</c> and <c>EffNetGenMaxVariants</c> (default <see cref="Budget.Default"/>).
     /// </summary>
     public static GeneratorOptions Options(AnalyzerConfigOptions options)
     {
         string? Property(string name) =>
             options.TryGetValue("build_property." + name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
         var emitRegistry = !bool.TryParse(Property("EffNetGenRegistry"), out var registry) || registry;
-        var budget = Budget.FromProperties(Property("EffNetGenMaxParameters"), Property("EffNetGenMaxBlocks"));
+        var budget = Budget.FromProperties(Property("EffNetGenMaxParameters"), Property("EffNetGenMaxBlocks"), Property("EffNetGenMaxVariants"));
         return new GeneratorOptions(Property("EffNetGenNamespace") ?? Property("RootNamespace") ?? GeneratedModel.DefaultNamespace, emitRegistry, budget);
     }
 

@@ -33,6 +33,9 @@ public sealed class GeneratePyTorch : Task
     /// <summary><c>EffNetGenMaxBlocks</c>, as the generator reads it.</summary>
     public string? MaxBlocks { get; set; }
 
+    /// <summary><c>EffNetGenMaxVariants</c>, as the generator reads it.</summary>
+    public string? MaxVariants { get; set; }
+
     /// <summary>The files written or already up to date (for <c>FileWrites</c>: <c>dotnet clean</c> removes them).</summary>
     [Output]
     public ITaskItem[] Files { get; private set; } = Array.Empty<ITaskItem>();
@@ -42,7 +45,7 @@ public sealed class GeneratePyTorch : Task
     /// <inheritdoc />
     public override bool Execute()
     {
-        var budget = Budget.FromProperties(MaxParameters, MaxBlocks);
+        var budget = Budget.FromProperties(MaxParameters, MaxBlocks, MaxVariants);
         var compiled = new List<(string, IReadOnlyList<ResolvedNetwork>)>();
         foreach (var path in Specs.Select(s => s.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal))
         {

@@ -30,6 +30,20 @@ public class CheckAndTableTests
     }
 
     [Fact]
+    public void Check_refuses_a_file_of_more_variants_than_the_budget_at_the_first_one_over_D16()
+    {
+        using var temp = new TempDirectory();
+        var variants = string.Concat(Enumerable.Range(0, 1_000).Select(i => $"  variant V{i} {{ }}\n"));
+        var path = temp.Write("many.effnet", SampleSpecs.Minimal.Replace("  variant A", variants + "  variant A"));
+
+        var (exitCode, output, _) = CliRunner.Run("check", path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(path + "(1005,3): error EFF0009: Variant 'A' is over the budget of 1,000 variants in one spec file (EffNetGenMaxVariants): this file has 1,001",
+            output.Trim());
+    }
+
+    [Fact]
     public void An_unreadable_file_is_an_error_naming_it()
     {
         var (exitCode, _, error) = CliRunner.Run("check", "no/such/file.effnet");

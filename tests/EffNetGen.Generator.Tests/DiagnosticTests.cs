@@ -79,6 +79,13 @@ public class DiagnosticTests
             .WithArguments("A", "resolves to layers of up to 6,400,008 channels; at most 1,000,000 are supported"));
 
     [Fact]
+    public Task A_file_of_more_variants_than_EffNetGenMaxVariants_is_reported_on_the_first_one_over() => Verify(
+        Valid.Replace("  variant A", "  variant B { }\n  variant C { }\n  variant A"),
+        "build_property.EffNetGenMaxVariants = 2\n",
+        new DiagnosticResult("EFF0009", DiagnosticSeverity.Error).WithSpan(Path, 7, 3, 7, 12)
+            .WithArguments("A", "is over the budget of 2 variants in one spec file (EffNetGenMaxVariants): this file has 3"));
+
+    [Fact]
     public Task Scaling_constants_that_do_not_double_the_flops_are_a_warning() => VerifyWithOutput(
         Valid.Replace("family F {", "family F {\n  scaling { alpha 2 }"),
         new DiagnosticResult("EFF0101", DiagnosticSeverity.Warning).WithSpan(Path, 2, 3, 2, 10).WithArguments("3.2", "0.1"));

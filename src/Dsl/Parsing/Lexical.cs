@@ -84,16 +84,21 @@ internal static class Lexical
     internal static string PeekWord(IInput input)
     {
         var (text, start) = (input.Source, input.Position);
-        if (start >= text.Length || !(char.IsLetter(text[start]) || text[start] == '_'))
-        {
-            return "";
-        }
-        var end = start + 1;
+        return start < text.Length && IsWordStart(text[start]) ? text.Substring(start, WordEnd(text, start) - start) : "";
+    }
+
+    /// <summary>Whether a <see cref="Word"/> can start with <paramref name="c"/>.</summary>
+    internal static bool IsWordStart(char c) => char.IsLetter(c) || c == '_';
+
+    /// <summary>Where the word, or variant name, at <paramref name="start"/> ends: after its last letter, digit or underscore.</summary>
+    internal static int WordEnd(string text, int start)
+    {
+        var end = start;
         while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_'))
         {
             end++;
         }
-        return text.Substring(start, end - start);
+        return end;
     }
 
     /// <summary>Exactly the word <paramref name="text"/>; on failure the error points at the start of the word read.</summary>

@@ -14,36 +14,14 @@ internal static class NestingGuard
     /// <summary>The span of the first brace nested deeper than <see cref="MaxDepth"/>, or null.</summary>
     public static SourceSpan? FirstTooDeep(string text)
     {
-        var (depth, line, column) = (0, 1, 1);
-        for (var i = 0; i < text.Length; i++, column++)
+        var depth = 0;
+        foreach (var (i, line, column) in CodeScanner.Characters(text))
         {
-            var c = text[i];
-            var next = i + 1 < text.Length ? text[i + 1] : '\0';
-            if (c == '/' && next == '/')
-            {
-                while (i + 1 < text.Length && text[i + 1] is not ('\n' or '\r'))
-                {
-                    i++;
-                }
-            }
-            else if (c == '/' && next == '*')
-            {
-                var end = text.IndexOf("*/", i + 2, System.StringComparison.Ordinal);
-                var stop = end < 0 ? text.Length : end + 2;
-                for (; i < stop - 1; i++)
-                {
-                    (line, column) = text[i] == '\n' ? (line + 1, 0) : (line, column + 1);
-                }
-            }
-            else if (c == '\n' || (c == '\r' && next != '\n'))
-            {
-                (line, column) = (line + 1, 0);
-            }
-            else if (c == '{' && ++depth > MaxDepth)
+            if (text[i] == '{' && ++depth > MaxDepth)
             {
                 return new SourceSpan(i, 1, line, column, line, column + 1);
             }
-            else if (c == '}' && depth > 0)
+            if (text[i] == '}' && depth > 0)
             {
                 depth--;
             }
