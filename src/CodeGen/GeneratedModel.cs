@@ -12,8 +12,8 @@ public sealed record GeneratedModel(ResolvedNetwork Network, string Namespace, s
     /// <summary>The fully qualified type name, without <c>global::</c>.</summary>
     public string FullTypeName => Namespace + "." + Network.ClassName;
 
-    /// <summary>Unique within the compilation as long as type names are.</summary>
-    public string HintName => FullTypeName + ".g.cs";
+    /// <summary>Unique within the compilation, ignoring case, as long as type names are; short enough for a file name.</summary>
+    public string HintName => HintNames.For(FullTypeName);
 
     /// <summary>Used when the project sets no namespace and the spec has no <c>namespace</c> statement.</summary>
     public const string DefaultNamespace = "EffNetGen.Models";

@@ -34,7 +34,7 @@ public static class GeneratedSources
     public static (string HintName, string Source)? Registry(string rootNamespace, IEnumerable<GeneratedModel> models, Conflicts conflicts)
     {
         var registered = models.Where(m => !conflicts.Involve(m)).ToList();
-        return registered.Count == 0 ? null : (rootNamespace + "." + RegistryEmitter.ClassName + ".g.cs", RegistryEmitter.Emit(rootNamespace, registered));
+        return registered.Count == 0 ? null : (HintNames.For(rootNamespace + "." + RegistryEmitter.ClassName), RegistryEmitter.Emit(rootNamespace, registered));
     }
 }
 

@@ -26,6 +26,23 @@ public class GenerateAndDiffTests
     }
 
     [Fact]
+    public void Generate_names_the_file_of_a_300_character_class_within_a_file_names_limit_D14()
+    {
+        using var temp = new TempDirectory();
+        var spec = temp.Write("long.effnet", SampleSpecs.Minimal.Replace("variant A", "variant " + new string('a', 300)));
+        var output = temp.Info.CreateSubdirectory("out");
+
+        var (exitCode, _, error) = CliRunner.Run("generate", spec, "-o", output.FullName);
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(error);
+        var model = Assert.Single(output.GetFiles("*.g.cs"), f => f.Name != "EffNetGen.Models.EffNetModels.g.cs");
+        Assert.InRange(model.Name.Length, 100, 128);
+        Assert.Matches("^EffNetGen\\.Models\\.Fa+-[0-9a-f]{16}\\.g\\.cs$", model.Name);
+        Assert.Contains("public sealed partial class F" + new string('a', 300) + " ", File.ReadAllText(model.FullName));
+    }
+
+    [Fact]
     public void Generate_writes_nothing_for_a_broken_spec()
     {
         using var temp = new TempDirectory();

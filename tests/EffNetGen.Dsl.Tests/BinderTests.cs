@@ -57,6 +57,37 @@ public class BinderTests
         Assert.Empty(result.Networks);
     }
 
+    // Issue 21, D14: a type's full name over 1,023 UTF-8 bytes failed to compile with CS7013 (seen only as MSB6006).
+    [Theory]
+    [InlineData("b", 509, null)]      // F, A and 509 'b': 511 bytes, the most a class name may have
+    [InlineData("b", 1_099, "1,101")]
+    [InlineData("Ω", 300, "602")]     // two bytes a letter in UTF-8
+    public void A_class_name_over_half_the_metadata_limit_is_refused_at_the_variant_name(string letter, int count, string? bytes)
+    {
+        var result = SpecCompiler.Compile(SampleSpecs.Minimal.Replace("variant A", "variant A" + string.Concat(System.Linq.Enumerable.Repeat(letter, count))));
+
+        if (bytes is null)
+        {
+            Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+            return;
+        }
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(("EFF0006", 5, 11), (diagnostic.Id, diagnostic.Span.Line, diagnostic.Span.Column));
+        Assert.EndsWith($"it is {bytes} bytes long in UTF-8; a generated class name may have at most 511, " +
+            "so that a type's full name stays within C#'s limit of 1,023 for metadata names (CS7013)", diagnostic.Message);
+    }
+
+    [Fact]
+    public void A_spec_namespace_over_half_the_metadata_limit_is_refused_at_the_namespace()
+    {
+        var result = SpecCompiler.Compile(SampleSpecs.Minimal.Replace("family F {", "family F {\n  namespace N." + new string('n', 510)));
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(("EFF0006", 2, 13), (diagnostic.Id, diagnostic.Span.Line, diagnostic.Span.Column));
+        Assert.EndsWith("it is 512 bytes long in UTF-8; a namespace of generated classes may have at most 511, " +
+            "so that a type's full name stays within C#'s limit of 1,023 for metadata names (CS7013)", diagnostic.Message);
+    }
+
     [Fact]
     public void A_spec_namespace_of_EffNetGens_own_is_refused()
     {

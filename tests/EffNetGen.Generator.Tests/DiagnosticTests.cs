@@ -85,6 +85,14 @@ public class DiagnosticTests
         new DiagnosticResult("EFF0009", DiagnosticSeverity.Error).WithSpan(Path, 7, 3, 7, 12)
             .WithArguments("A", "is over the budget of 2 variants in one spec file (EffNetGenMaxVariants): this file has 3"));
 
+    // Issue 21, D14: CS7013 (metadata name too long), which a build showed only as MSB6006.
+    [Fact]
+    public Task A_1100_character_variant_name_is_reported_on_the_name() => Verify(
+        Valid.Replace("variant A", "variant " + new string('a', 1_100)),
+        new DiagnosticResult("EFF0006", DiagnosticSeverity.Error).WithSpan(Path, 5, 11, 5, 1_111)
+            .WithArguments("F" + new string('a', 1_100), "it is 1,101 bytes long in UTF-8; a generated class name may have at most 511, " +
+                "so that a type's full name stays within C#'s limit of 1,023 for metadata names (CS7013)"));
+
     [Fact]
     public Task Scaling_constants_that_do_not_double_the_flops_are_a_warning() => VerifyWithOutput(
         Valid.Replace("family F {", "family F {\n  scaling { alpha 2 }"),

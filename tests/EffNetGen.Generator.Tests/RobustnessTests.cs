@@ -79,6 +79,35 @@ public class RobustnessTests
     public void A_very_long_name_is_rejected_or_compiles() =>
         AssertNoInjection(SampleSpecs.Minimal.Replace("variant A", "variant A" + new string('b', 2000)).Replace("family F", "family F" + new string('c', 2000)));
 
+    /// <summary>
+    /// Issue 21, D14: the hint name is the file name under <c>EmitCompilerGeneratedFiles</c>, and from 245 characters on
+    /// the build failed with CS0016 (file names have at most 255 bytes). The model is emitted, not only compiled: CS7013
+    /// (a metadata name too long) appears only then.
+    /// </summary>
+    [Theory]
+    [InlineData("b", 300)]
+    [InlineData("Ω", 250)] // 500 bytes in UTF-8
+    public void A_long_variant_name_gets_a_short_unique_hint_name_and_emits(string letter, int count)
+    {
+        var name = string.Concat(Enumerable.Repeat(letter, count));
+        var spec = SampleSpecs.Minimal.Replace("variant A {", $"variant {name}A {{").Replace("}\n}", "}\n  variant " + name + "B { width 1.0 depth 1.0 resolution 32 }\n}");
+        var driver = GeneratorHarness.Driver(new InMemoryText("/specs/long.effnet", spec));
+
+        driver = driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.Compilation(), out var output, out var diagnostics);
+
+        Assert.Empty(diagnostics);
+        var hintNames = driver.GetRunResult().Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
+        Assert.Equal(3, hintNames.Distinct(System.StringComparer.OrdinalIgnoreCase).Count()); // two models and the registry
+        Assert.All(hintNames, h => Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(h), 1, 128));
+        Assert.Contains(hintNames, h => h.StartsWith(GeneratorHarness.RootNamespace + ".F" + letter, System.StringComparison.Ordinal) && h.EndsWith(".g.cs", System.StringComparison.Ordinal));
+        using var temp = new TempDirectory();
+        Assert.All(hintNames, h => System.IO.File.WriteAllText(System.IO.Path.Combine(temp.Path, h), ""));
+        Assert.NotNull(output.GetTypeByMetadataName($"{GeneratorHarness.RootNamespace}.F{name}A"));
+        using var assembly = new System.IO.MemoryStream();
+        var emitted = output.Emit(assembly);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+    }
+
     [Fact]
     public void User_types_named_like_the_plans_vocabulary_do_not_capture_the_generated_code()
     {

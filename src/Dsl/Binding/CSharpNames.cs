@@ -57,12 +57,28 @@ public static class CSharpNames
         return name.All(c => c == '_') ? "a name made only of '_' is a discard, not a type name" : null;
     }
 
-    /// <summary>Why <paramref name="name"/> cannot name a generated class (as <see cref="Problem"/>, or a generated member's name), or null.</summary>
+    /// <summary>
+    /// The most UTF-8 bytes a generated class name, or a namespace, may have: a type's full name (namespace, dot, name)
+    /// is a metadata name, which C# limits to 1,023 bytes (CS7013, issue 21, D14); half of it each keeps any pair within.
+    /// </summary>
+    public const int MaxNameBytes = 511;
+
+    /// <summary>Why <paramref name="name"/> cannot name a generated class (as <see cref="Problem"/>, a generated member's name, or too long), or null.</summary>
     public static string? ClassProblem(string name) =>
-        Problem(name) ?? (GeneratedMembers.Contains(name) ? "every generated class declares a member of that name, and a class cannot (CS0542)" : null);
+        Problem(name)
+        ?? (GeneratedMembers.Contains(name) ? "every generated class declares a member of that name, and a class cannot (CS0542)" : null)
+        ?? LengthProblem(name, "a generated class name");
 
     /// <summary>Why <paramref name="name"/> is not a usable namespace for generated classes, or null when it is.</summary>
     public static string? NamespaceProblem(string name) =>
         name.Split('.').Select(Problem).FirstOrDefault(p => p is not null)
-        ?? (LibraryNamespaces.Contains(name) ? "it is one of EffNetGen's own namespaces, where a generated class could replace a library type" : null);
+        ?? (LibraryNamespaces.Contains(name) ? "it is one of EffNetGen's own namespaces, where a generated class could replace a library type" : null)
+        ?? LengthProblem(name, "a namespace of generated classes");
+
+    private static string? LengthProblem(string name, string what) =>
+        System.Text.Encoding.UTF8.GetByteCount(name) is var bytes and > MaxNameBytes
+            ? string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "it is {0:N0} bytes long in UTF-8; {1} may have at most {2:N0}, so that a type's full name stays within C#'s limit of 1,023 for metadata names (CS7013)",
+                bytes, what, MaxNameBytes)
+            : null;
 }
