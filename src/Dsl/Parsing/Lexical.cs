@@ -59,7 +59,7 @@ internal static class Lexical
     };
 
     /// <summary><paramref name="input"/> advanced by <paramref name="count"/> characters (Sprache tracks lines and columns).</summary>
-    private static IInput Skip(IInput input, int count)
+    internal static IInput Skip(IInput input, int count)
     {
         for (var i = 0; i < count; i++)
         {
@@ -104,33 +104,28 @@ internal static class Lexical
     /// <summary>Exactly the word <paramref name="text"/>; on failure the error points at the start of the word read.</summary>
     internal static Parser<string> Keyword(string text) => Word.Where(w => w == text).Named(text);
 
-    private static readonly Parser<string> Digits = Parse.Digit.AtLeastOnce().Text();
-
-    // More than one fraction is timm's kernel-list notation (k3.5.7); the binder accepts it only there.
-    private static readonly Parser<string> Decimal =
-        from whole in Digits
-        from fractions in Parse.Char('.').Then(_ => Digits).Select(d => "." + d).Many()
-        select whole + string.Concat(fractions);
-
     /// <summary>
-    /// Invariant decimal with optional sign, fraction and exponent (<c>1.2</c>, <c>1e-5</c>, <c>-3</c>), and for
-    /// contracts a magnitude suffix and a tolerance (<c>5.3M</c>, <c>0.39G±5%</c>, <c>5.3M+-1%</c>); the binder
-    /// decides where suffixes are allowed.
+    /// Letters, as <c>Parse.Letter.AtLeastOnce().Text()</c> reads them and fails where none is; scanned by hand, as
+    /// Sprache allocates a parser and a result a letter.
     /// </summary>
-    internal static readonly Parser<string> Number =
-        (from sign in Parse.Char('-').Once().Text().Optional()
-         from value in Decimal
-         from exponent in (from e in Parse.Chars("eE")
-                           from s in Parse.Chars("+-").Once().Text().Optional()
-                           from d in Digits
-                           select "e" + s.GetOrElse("") + d).Optional()
-         from suffix in Parse.Chars("KMG").Once().Text().Optional()
-         from tolerance in (from plusMinus in Parse.String("±").Or(Parse.String("+-")).Text()
-                            from percent in Decimal
-                            from mark in Parse.Char('%')
-                            select "±" + percent + "%").Optional()
-         from end in IdentifierPart.Not()
-         select sign.GetOrElse("") + value + exponent.GetOrElse("") + suffix.GetOrElse("") + tolerance.GetOrElse("")).Named("number");
+    internal static readonly Parser<string> Letters = input =>
+    {
+        var (text, start) = (input.Source, input.Position);
+        var end = start;
+        while (end < text.Length && char.IsLetter(text[end]))
+        {
+            end++;
+        }
+        if (end == start)
+        {
+            var failure = Parse.Letter(input);
+            return Result.Failure<string>(input, failure.Message, failure.Expectations);
+        }
+        return Result.Success(text.Substring(start, end - start), Skip(input, end - start));
+    };
+
+    /// <summary>A number (<see cref="NumberToken"/>).</summary>
+    internal static readonly Parser<string> Number = NumberToken.Read;
 
     /// <summary>Runs <paramref name="parser"/> and records the source span of what it consumed.</summary>
     internal static Parser<(T Value, SourceSpan Span)> Located<T>(this Parser<T> parser) =>

@@ -23,7 +23,8 @@ namespace EffNetGen.Dsl.Parsing;
 ///            | option+
 /// value     := number | word | block
 /// </code>
-/// Comments are <c>// to end of line</c> and <c>/* … */</c>.
+/// Comments are <c>// to end of line</c> and <c>/* … */</c>. The parsers that run for every token or line are fields:
+/// one written inside a query after its first clause is built again at every use (the later clauses run in lambdas).
 /// </summary>
 internal static class SpecGrammar
 {
@@ -35,14 +36,16 @@ internal static class SpecGrammar
 
     /// <summary><c>k3</c>: a key fused with its number.</summary>
     private static readonly Parser<OptionSyntax> CompactOption =
-        (from key in Parse.Letter.AtLeastOnce().Text().AsIdentifier()
+        (from key in Letters.AsIdentifier()
          from value in NumberValue
          select new OptionSyntax(key, value, SourceSpan.Cover(key.Span, value.Span))).Inline();
+
+    private static readonly Parser<ValueSyntax> Value = NumberValue.Or(WordValue).Or(Parse.Ref(() => Block!)).Inline();
 
     /// <summary><c>act silu</c>, <c>norm { eps 1e-3 }</c>: a key, a gap, a value, on one line.</summary>
     private static readonly Parser<OptionSyntax> InlinePair =
         from key in Word.AsIdentifier().Inline()
-        from value in NumberValue.Or(WordValue).Or(Parse.Ref(() => Block!)).Inline()
+        from value in Value
         select new OptionSyntax(key, value, SourceSpan.Cover(key.Span, value.Span));
 
     private static readonly Parser<OptionSyntax> InlineOption = CompactOption.Or(InlinePair);
@@ -53,12 +56,17 @@ internal static class SpecGrammar
             .Append((null, InlineOption.RepeatAtLeastOnce().Select(options => ((StatementSyntax?)null, options))))
             .ToList());
 
+    private static readonly Parser<IEnumerable<(StatementSyntax? Statement, IEnumerable<OptionSyntax> Options)>> BlockLines =
+        (from line in BlockLine
+         from end in Parse.Ref(() => LineEnd!).Spaced()
+         select line).Repeat();
+
+    private static readonly Parser<char> CloseBrace = Parse.Char('}').Named("'}'");
+
     private static readonly Parser<ValueSyntax> Block =
         (from body in (from open in Parse.Char('{').Named("'{'").Spaced()
-                       from lines in (from line in BlockLine
-                                      from end in Parse.Ref(() => LineEnd!).Spaced()
-                                      select line).Repeat()
-                       from close in Parse.Char('}').Named("'}'")
+                       from lines in BlockLines
+                       from close in CloseBrace
                        select lines.ToList()).Located()
          select (ValueSyntax)new BlockSyntax(
              body.Value.SelectMany(l => l.Options).ToEquatableArray(),
@@ -87,10 +95,14 @@ internal static class SpecGrammar
         from block in BlockValue
         select new StatementSyntax(keyword, null, block.Options, SourceSpan.Cover(keyword.Span, block.Span)) { Body = block.Statements };
 
+    private static readonly Parser<Identifier> LayerType = Word.Named("layer type").AsIdentifier().Inline();
+
+    private static readonly Parser<IEnumerable<OptionSyntax>> LayerOptions = InlineOption.Repeat();
+
     private static Parser<StatementSyntax> LayerStatement(string text) =>
         from keyword in KeywordToken(text)
-        from type in Word.Named("layer type").AsIdentifier().Inline()
-        from options in InlineOption.Repeat()
+        from type in LayerType
+        from options in LayerOptions
         let last = options.LastOrDefault()
         select new StatementSyntax(keyword, type, options.ToEquatableArray(), SourceSpan.Cover(keyword.Span, last?.Span ?? type.Span));
 
