@@ -26,6 +26,15 @@ public class FuzzTests
         SpecFuzz.Mutations.Sample(text => AssertSpansInside(text, SpecCompiler.Compile(text)), iter: 2000, seed: "4z5yPjOSlLB1", threads: 1);
 
     [Fact]
+    public void Issue_21s_attack_shapes_compile_or_are_rejected_with_spans_inside() =>
+        AttackSpecs.All.Sample(text =>
+        {
+            var compilation = SpecCompiler.Compile(text);
+            AssertSpansInside(text, compilation);
+            Assert.True(compilation.Succeeded || compilation.Diagnostics.Any(d => d.Severity == Severity.Error));
+        }, iter: 300, seed: "5kq2N0wQbZ21", threads: 1);
+
+    [Fact]
     public void Compiling_the_same_text_twice_gives_equal_results() =>
         SpecFuzz.Mutations.Sample(text => Assert.Equal(SpecCompiler.Compile(text), SpecCompiler.Compile(text)), iter: 300, seed: "1DLcqTtUXsB2", threads: 1);
 

@@ -30,6 +30,25 @@ public class RobustnessTests
     }
 
     [Fact]
+    public void Issue_21s_attack_shapes_never_make_the_generator_throw_and_their_output_compiles()
+    {
+        var compiled = 0;
+        AttackSpecs.All.Sample(text =>
+        {
+            var (result, output, errors) = Generate(text);
+            Assert.Null(result.Exception);
+            Assert.DoesNotContain(result.Diagnostics, d => d.Id is "CS8785" or "EFF0099");
+            Assert.All(result.GeneratedSources, s => Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(s.HintName), 1, EffNetGen.CodeGen.HintNames.MaxBytes));
+            if (!errors)
+            {
+                compiled++;
+                Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
+            }
+        }, iter: 60, seed: "2mJx81QpzE44", threads: 1);
+        Assert.True(compiled > 3, $"only {compiled} of 60 attacks generated code");
+    }
+
+    [Fact]
     public void When_the_generator_reports_no_error_its_output_compiles_without_errors()
     {
         var compiled = 0;

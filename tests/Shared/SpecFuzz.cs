@@ -11,7 +11,8 @@ namespace EffNetGen.Tests.Shared;
 /// <summary>
 /// Hostile <c>.effnet</c> texts for property tests and the long fuzz campaign (bench: <c>-- fuzz</c>): mutations of
 /// the shipped specs (tokens deleted, duplicated, swapped, replaced by nasty ones; line endings mixed; BOMs; cuts;
-/// deep nesting) and soups of keywords and nasty tokens. CsCheck shrinks a failing input to a small one.
+/// deep nesting), soups of keywords and nasty tokens, and issue 21's attack shapes (<see cref="AttackSpecs"/>). CsCheck
+/// shrinks a failing input to a small one.
 /// </summary>
 public static class SpecFuzz
 {
@@ -34,6 +35,8 @@ public static class SpecFuzz
         "k3.5.7.9.11.13.15.17.19.21.23.25.27.29.31.33.35", "k00003.5", "1.2.3", "1..2", "3.", "e2.3", "se0", "pw_act", "se_act",
         "hidden", "layout", "mobilenetv3", "efficientnet", "output_stride", "model", "interpolation", "shrink", "mish",
         "leaky_relu", "sigmoid", "swish", "hardsigmoid", "divisor", "expanded",
+        // Issue 21's attack: names of generated members, namespaces that are not C# or are EffNetGen's own.
+        "Macs", "Training", "get_Blueprint", "My.class", "A..B", "2024.Models", "EffNetGen.Runtime",
     };
 
     private static readonly Regex TokenBoundary = new(@"(\s+|[{}])", RegexOptions.CultureInvariant);
@@ -63,10 +66,14 @@ public static class SpecFuzz
     public static Gen<string> Soup { get; } = Gen.OneOf(Gen.OneOf(NastyTokens), Nasty, Gen.OneOf(" ", "\n", "  ", "\r\n"))
         .Array[0, 80].Select(tokens => string.Concat(tokens));
 
-    /// <summary>Every kind of hostile input: mostly mutations (they get deepest into the pipeline), some soups, some noise.</summary>
+    /// <summary>
+    /// Every kind of hostile input: mostly mutations (they get deepest into the pipeline), some soups, issue 21's attack
+    /// shapes, some noise.
+    /// </summary>
     public static Gen<string> Inputs { get; } = Gen.Frequency(
         (6, Mutations),
         (3, Soup),
+        (1, AttackSpecs.All),
         (1, Gen.String));
 
     private static string Mutate(string spec, (int Kind, double At, double To, string Token)[] edits)
